@@ -1,0 +1,183 @@
+"""Login, logout, registration, password links, preferences and the requester's company page."""
+
+from datetime import UTC, datetime
+from urllib.parse import urlsplit
+
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from app import i18n, ratelimit
+from app.accounts import service
+from app.accounts.models import User, UserStatus
+from app.auth import current_user, login, login_required, logout, require_user
+from app.i18n import N_, _
+
+from app.web import app_settings, checkbox, field, flash, read_form, redirect, render
+
+SAME_ANSWER_RESET = N_("If the address belongs to an account, a message with a link is on its way.")
+SAME_ANSWER_REGISTER = N_("Thank you. If the request can be accepted you will receive an email with the next step.")
+
+
+def _safe_next(target: str) -> str:
+    parts = urlsplit(target)
+    return target if target.startswith("/") and not target.startswith("//") and not parts.netloc else "/"
+
+
+async def login_page(request: Request) -> Response:
+    if request.method == "GET":
+        if current_user(request):
+            return redirect("/")
+        return render(request, "accounts/login.html", {"next": request.query_params.get("next", "/")})
+    form = await read_form(request)
+    email, password = field(form, "email"), str(form.get("password") or "")
+    context = {"email": email, "next": field(form, "next") or "/"}
+    if not ratelimit.hit(ratelimit.LOGIN, "login", ratelimit.client_key(request), email or "-"):
+        context["error"] = _("Too many attempts. Wait a few minutes and try again.")
+        return render(request, "accounts/login.html", context, status_code=429)
+    user = await service.authenticate(email, password)
+    if user is None:
+        context["error"] = _("Wrong email or password.")
+        return render(request, "accounts/login.html", context, status_code=400)
+    login(request, user, remember=checkbox(form, "remember"))
+    await User.filter(id=user.id).update(last_login_at=datetime.now(UTC))
+    return redirect(_safe_next(context["next"]))
+
+
+async def logout_action(request: Request) -> Response:
+    logout(request)
+    flash(request, _("You are logged out."))
+    return redirect("/login")
+
+
+async def choose_language(request: Request) -> Response:
+    form = await read_form(request)
+    locale = field(form, "locale")
+    if locale in i18n.LOCALES:
+        request.session["locale"] = locale
+        user = current_user(request)
+        if user is not None:
+            await User.filter(id=user.id).update(locale=locale)
+    return redirect(_safe_next(field(form, "next") or "/"))
+
+
+async def register_page(request: Request) -> Response:
+    settings = app_settings(request)
+    if settings.registration == "closed":
+        return render(request, "accounts/register_closed.html", status_code=404)
+    if request.method == "GET":
+        return render(request, "accounts/register.html", {"form": {}})
+    form = await read_form(request)
+    values = {k: field(form, k) for k in ("full_name", "email", "company_name", "phone", "note")}
+    if not ratelimit.hit(ratelimit.REGISTER, "register", ratelimit.client_key(request)):
+        return render(
+            request, "accounts/register.html",
+            {"form": values, "error": _("Too many attempts. Wait a few minutes and try again.")}, status_code=429,
+        )
+    try:
+        await service.register(settings, service.Registration(**values, locale=i18n.get_locale()))
+    except service.AccountError as error:
+        return render(request, "accounts/register.html", {"form": values, "error": _(str(error))}, status_code=400)
+    flash(request, _(SAME_ANSWER_REGISTER), "success")
+    return redirect("/login")
+
+
+async def forgot_password(request: Request) -> Response:
+    if request.method == "GET":
+        return render(request, "accounts/forgot.html")
+    form = await read_form(request)
+    email = field(form, "email")
+    if not ratelimit.hit(ratelimit.RESET, "reset", ratelimit.client_key(request), email or "-"):
+        return render(
+            request, "accounts/forgot.html",
+            {"error": _("Too many attempts. Wait a few minutes and try again.")}, status_code=429,
+        )
+    if not service.valid_email(service.normalize_email(email)):
+        return render(request, "accounts/forgot.html", {"error": _("Enter a valid email address.")}, status_code=400)
+    await service.request_password_reset(app_settings(request), email)
+    flash(request, _(SAME_ANSWER_RESET), "success")
+    return redirect("/login")
+
+
+async def set_password(request: Request) -> Response:
+    token = request.path_params["token"]
+    if request.method == "GET":
+        if await service.find_valid_token(token) is None:
+            return render(request, "accounts/link_invalid.html", status_code=404)
+        return render(request, "accounts/set_password.html")
+    form = await read_form(request)
+    try:
+        user = await service.set_password_with_token(
+            app_settings(request), token, str(form.get("password") or ""), str(form.get("confirm") or "")
+        )
+    except service.AccountError as error:
+        return render(request, "accounts/set_password.html", {"error": _(str(error))}, status_code=400)
+    logout(request)
+    flash(request, _("Your password is set. You can log in now."), "success")
+    request.session["locale"] = user.locale
+    return redirect("/login")
+
+
+@login_required
+async def change_password(request: Request) -> Response:
+    user = require_user(request)
+    if request.method == "GET":
+        return render(request, "accounts/change_password.html")
+    form = await read_form(request)
+    try:
+        await service.change_password(
+            user, str(form.get("old") or ""), str(form.get("password") or ""), str(form.get("confirm") or "")
+        )
+    except service.AccountError as error:
+        return render(request, "accounts/change_password.html", {"error": _(str(error))}, status_code=400)
+    await user.refresh_from_db()
+    login(request, user, remember=False)
+    flash(request, _("Your password has been changed."), "success")
+    return redirect("/preferences")
+
+
+PREFERENCE_FIELDS = ("full_name", "phone", "mobile", "department", "job_title")
+
+
+@login_required
+async def preferences(request: Request) -> Response:
+    user = require_user(request)
+    if request.method == "GET":
+        return render(request, "accounts/preferences.html")
+    form = await read_form(request)
+    full_name = field(form, "full_name")
+    locale = field(form, "locale")
+    if not full_name or locale not in i18n.LOCALES:
+        return render(request, "accounts/preferences.html", {"error": _("Enter your name.")}, status_code=400)
+    for name in PREFERENCE_FIELDS:
+        setattr(user, name, field(form, name))
+    user.locale = locale
+    user.notify_own_tickets = checkbox(form, "notify_own_tickets")
+    user.notify_company_tickets = checkbox(form, "notify_company_tickets")
+    await user.save(update_fields=[*PREFERENCE_FIELDS, "locale", "notify_own_tickets", "notify_company_tickets"])
+    request.session["locale"] = locale
+    i18n.set_locale(locale)
+    flash(request, _("Preferences saved."), "success")
+    return redirect("/preferences")
+
+
+@login_required
+async def my_company(request: Request) -> Response:
+    user = require_user(request)
+    if user.company is None:
+        return render(request, "accounts/no_company.html", status_code=404)
+    contacts = await User.filter(company_id=user.company_id, status=UserStatus.ACTIVE).order_by("full_name")
+    return render(request, "accounts/company.html", {"company": user.company, "contacts": contacts})
+
+
+routes = [
+    Route("/login", login_page, methods=["GET", "POST"]),
+    Route("/logout", logout_action, methods=["POST"]),
+    Route("/language", choose_language, methods=["POST"]),
+    Route("/register", register_page, methods=["GET", "POST"]),
+    Route("/password/forgot", forgot_password, methods=["GET", "POST"]),
+    Route("/password/set/{token}", set_password, methods=["GET", "POST"]),
+    Route("/password/change", change_password, methods=["GET", "POST"]),
+    Route("/preferences", preferences, methods=["GET", "POST"]),
+    Route("/company", my_company),
+]

@@ -1,0 +1,175 @@
+"""Administration: companies, users and roles, registration requests, the development mail sink."""
+
+from datetime import date
+
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from app import i18n
+from app.accounts import service
+from app.accounts.models import Company, Role, User, UserStatus
+from app.auth import require_user, role_required
+from app.i18n import N_, _
+from app.mail.models import OutgoingMail
+from app.mail.transport import FileSink
+
+from app.web import app_settings, checkbox, field, flash, read_form, redirect, render
+
+COMPANY_TEXT_FIELDS = (
+    "name", "vat_number", "fiscal_code", "phone", "email", "website", "address", "city", "postal_code", "province",
+    "country", "email_domains",
+)
+USER_TEXT_FIELDS = ("full_name", "phone", "mobile", "department", "job_title", "address")
+ROLE_FIELDS = {role: f"is_{role.value}" for role in Role}
+
+
+def _parse_date(value: str) -> date | None:
+    try:
+        return date.fromisoformat(value) if value else None
+    except ValueError:
+        raise service.AccountError(N_("Dates must be written as YYYY-MM-DD.")) from None
+
+
+async def _company_or_404(request: Request) -> Company:
+    company = await Company.get_or_none(id=request.path_params["company_id"])
+    if company is None:
+        raise HTTPException(status_code=404)
+    return company
+
+
+@role_required(Role.ADMIN)
+async def companies(request: Request) -> Response:
+    rows = await Company.all().order_by("name")
+    counts = {c.id: await User.filter(company_id=c.id).count() for c in rows}
+    return render(request, "admin/companies.html", {"companies": rows, "counts": counts})
+
+
+@role_required(Role.ADMIN)
+async def company_form(request: Request) -> Response:
+    company = await _company_or_404(request) if "company_id" in request.path_params else Company()
+    if request.method == "GET":
+        return render(request, "admin/company_form.html", {"company": company})
+    form = await read_form(request)
+    for name in COMPANY_TEXT_FIELDS:
+        setattr(company, name, field(form, name))
+    company.shares_tickets = checkbox(form, "shares_tickets")
+    try:
+        if not company.name:
+            raise service.AccountError(N_("Enter the company name."))
+        company.support_start = _parse_date(field(form, "support_start"))
+        company.support_end = _parse_date(field(form, "support_end"))
+    except service.AccountError as error:
+        return render(request, "admin/company_form.html", {"company": company, "error": _(str(error))}, status_code=400)
+    await company.save()
+    flash(request, _("Company saved."), "success")
+    return redirect("/admin/companies")
+
+
+@role_required(Role.ADMIN)
+async def users(request: Request) -> Response:
+    status = request.query_params.get("status", "")
+    query = User.all().select_related("company").order_by("full_name")
+    if status in UserStatus._value2member_map_:
+        query = query.filter(status=status)
+    return render(request, "admin/users.html", {"users": await query, "status": status, "statuses": list(UserStatus)})
+
+
+def _roles_from(form: object) -> set[str]:
+    return {role.value for role in Role if checkbox(form, ROLE_FIELDS[role])}  # type: ignore[arg-type]
+
+
+async def _company_choice(value: str) -> Company | None:
+    return await Company.get_or_none(id=int(value)) if value.isdigit() else None
+
+
+@role_required(Role.ADMIN)
+async def new_user(request: Request) -> Response:
+    context = {"companies": await Company.all(), "roles": list(Role), "form": {}}
+    if request.method == "GET":
+        return render(request, "admin/user_new.html", context)
+    form = await read_form(request)
+    context["form"] = {k: field(form, k) for k in ("email", "full_name", "company", "locale")}
+    locale = field(form, "locale") if field(form, "locale") in i18n.LOCALES else "it"
+    try:
+        user, _temporary = await service.create_account(
+            app_settings(request),
+            email=field(form, "email"),
+            full_name=field(form, "full_name"),
+            company=await _company_choice(field(form, "company")),
+            roles=_roles_from(form) or {Role.REQUESTER.value},
+            locale=locale,
+        )
+    except service.AccountError as error:
+        return render(request, "admin/user_new.html", {**context, "error": _(str(error))}, status_code=400)
+    flash(request, _("Account created: the temporary password was mailed to %(email)s.", email=user.email), "success")
+    return redirect("/admin/users")
+
+
+@role_required(Role.ADMIN)
+async def edit_user(request: Request) -> Response:
+    target = await User.get_or_none(id=request.path_params["user_id"]).select_related("company")
+    if target is None:
+        raise HTTPException(status_code=404)
+    context = {"target": target, "companies": await Company.all(), "roles": list(Role), "statuses": list(UserStatus)}
+    if request.method == "GET":
+        return render(request, "admin/user_edit.html", context)
+    form = await read_form(request)
+    me = require_user(request)
+    for name in USER_TEXT_FIELDS:
+        setattr(target, name, field(form, name))
+    for role, attribute in ROLE_FIELDS.items():
+        setattr(target, attribute, checkbox(form, attribute))
+    if target.id == me.id and not target.is_admin:
+        return render(request, "admin/user_edit.html",
+                      {**context, "error": _("You cannot remove your own admin role.")}, status_code=400)
+    target.company = await _company_choice(field(form, "company"))
+    target.sees_company_tickets = checkbox(form, "sees_company_tickets")
+    if not target.full_name:
+        return render(request, "admin/user_edit.html", {**context, "error": _("Enter the name.")}, status_code=400)
+    new_status = field(form, "status")
+    if new_status == UserStatus.ACTIVE and target.status is UserStatus.PENDING:
+        await target.save()
+        await service.approve_registration(app_settings(request), target)
+        flash(request, _("Request approved: %(email)s received a link to set the password.", email=target.email),
+              "success")
+        return redirect("/admin/users")
+    if new_status in UserStatus._value2member_map_:
+        if new_status != target.status:
+            target.session_version += 1  # a disabled user is logged out everywhere
+        target.status = UserStatus(new_status)
+    await target.save()
+    flash(request, _("User saved."), "success")
+    return redirect("/admin/users")
+
+
+@role_required(Role.ADMIN)
+async def mail_log(request: Request) -> Response:
+    settings = app_settings(request)
+    sink = FileSink(settings.mail_sink_dir)
+    files = [path.name for path in sink.list()[:100]]
+    outbox = await OutgoingMail.all().order_by("-id").limit(50)
+    return render(request, "admin/mail.html", {"files": files, "outbox": outbox, "sink": not settings.smtp_url})
+
+
+@role_required(Role.ADMIN)
+async def mail_view(request: Request) -> Response:
+    message = FileSink(app_settings(request).mail_sink_dir).read(request.path_params["name"])
+    if message is None:
+        raise HTTPException(status_code=404)
+    text = message.get_body(preferencelist=("plain",))
+    return render(request, "admin/mail_view.html",
+                  {"message": message, "text": text.get_content() if text else "", "name": request.path_params["name"]})
+
+
+routes = [
+    Route("/admin/companies", companies),
+    Route("/admin/companies/new", company_form, methods=["GET", "POST"]),
+    Route("/admin/companies/{company_id:int}", company_form, methods=["GET", "POST"]),
+    Route("/admin/users", users),
+    Route("/admin/users/new", new_user, methods=["GET", "POST"]),
+    Route("/admin/users/{user_id:int}", edit_user, methods=["GET", "POST"]),
+    Route("/admin/mail", mail_log),
+    Route("/admin/mail/{name}", mail_view),
+]

@@ -1,0 +1,120 @@
+"""The `sportello` command: serve, migrate, create users, load the demo."""
+
+import asyncio
+from collections.abc import Awaitable, Callable
+from functools import wraps
+from typing import Any, ParamSpec, TypeVar
+
+import click
+from tortoise import Tortoise
+from tortoise.migrations.api import migrate as run_migrations
+
+from app.db import tortoise_config
+from app.settings import get_settings
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def run_async(func: Callable[P, Awaitable[R]]) -> Callable[P, R]:
+    @wraps(func)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        return asyncio.run(func(*args, **kwargs))
+
+    return wrapper
+
+
+async def with_database(work: Callable[[], Awaitable[Any]]) -> Any:
+    await Tortoise.init(config=tortoise_config(get_settings()))
+    try:
+        return await work()
+    finally:
+        await Tortoise.close_connections()
+
+
+@click.group()
+def main() -> None:
+    """Sportello, the search-first support portal."""
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8000, show_default=True, type=int)
+@click.option("--reload", is_flag=True, help="Restart on code changes (development).")
+def serve(host: str, port: int, reload: bool) -> None:
+    """Serve the portal over HTTP."""
+    import uvicorn
+
+    uvicorn.run("app.main:create_app", factory=True, host=host, port=port, reload=reload, proxy_headers=True)
+
+
+async def migrate_database() -> None:
+    settings = get_settings()
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    try:
+        await run_migrations(config=tortoise_config(settings))
+    finally:
+        await Tortoise.close_connections()
+
+
+@main.command()
+@run_async
+async def migrate() -> None:
+    """Bring the database schema up to date (SQLite or PostgreSQL)."""
+    await migrate_database()
+    click.echo("Database schema is up to date.")
+
+
+@main.group()
+def user() -> None:
+    """Manage accounts."""
+
+
+@user.command("create")
+@click.option("--email", required=True)
+@click.option("--name", "full_name", required=True)
+@click.option("--role", "roles", multiple=True, type=click.Choice(["requester", "technician", "editor", "admin"]),
+              default=("requester",), show_default=True)
+@click.option("--company", "company_name", default="", help="Name of an existing company.")
+@click.option("--password", default="", help="Set this password instead of mailing a temporary one.")
+@click.option("--locale", default="it", type=click.Choice(["it", "en"]), show_default=True)
+@run_async
+async def create_user(email: str, full_name: str, roles: tuple[str, ...], company_name: str, password: str,
+                      locale: str) -> None:
+    """Create an account (a temporary password is mailed unless --password is given)."""
+    from app.accounts import service
+    from app.accounts.models import Company
+    from app.security import hash_password
+
+    async def work() -> None:
+        company = await Company.get_or_none(name=company_name) if company_name else None
+        if company_name and company is None:
+            raise click.ClickException(f"No company named {company_name!r}.")
+        try:
+            account, temporary = await service.create_account(
+                get_settings(), email=email, full_name=full_name, company=company, roles=set(roles), locale=locale
+            )
+        except service.AccountError as error:
+            raise click.ClickException(str(error)) from None
+        if password:
+            account.password_hash = hash_password(password)
+            account.must_change_password = False
+            await account.save(update_fields=["password_hash", "must_change_password"])
+        click.echo(f"Created {account.email} with roles {', '.join(sorted(roles))}.")
+        if not password:
+            click.echo(f"Temporary password (also mailed): {temporary}")
+
+    await with_database(work)
+
+
+@main.command()
+@run_async
+async def demo() -> None:
+    """Load the demo companies, users and content, and print the demo logins."""
+    from app.demo import load_demo
+
+    await migrate_database()
+    logins = await with_database(load_demo)
+    click.echo("Demo logins (password for all: %s):" % logins.password)
+    for email, description in logins.accounts:
+        click.echo(f"  {email:<32} {description}")

@@ -1,0 +1,30 @@
+"""Tortoise configuration: one app label per domain, each with its own migrations package."""
+
+from typing import Any
+
+from app.settings import Settings, get_settings
+
+DOMAIN_APPS: tuple[str, ...] = ("accounts", "mail")
+
+
+def tortoise_config(settings: Settings) -> dict[str, Any]:
+    return {
+        "connections": {"default": settings.db_url},
+        "apps": {
+            label: {
+                "models": [f"app.{label}.models"],
+                "migrations": f"app.{label}.migrations",
+                "default_connection": "default",
+            }
+            for label in DOMAIN_APPS
+        },
+        "use_tz": True,
+        "timezone": "UTC",
+    }
+
+
+def __getattr__(name: str) -> Any:
+    # `tortoise makemigrations` reads TORTOISE_ORM lazily, so settings load only when asked.
+    if name == "TORTOISE_ORM":
+        return tortoise_config(get_settings())
+    raise AttributeError(name)

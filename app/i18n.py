@@ -1,0 +1,70 @@
+"""Translations: English msgids in the source, Italian (default) and English catalogs read from .po files.
+
+The locale is per request, held in a ContextVar, so Jinja and Python code share one `_`.
+"""
+
+from contextvars import ContextVar
+from datetime import date, datetime
+from functools import lru_cache
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from babel.dates import format_date, format_datetime
+from babel.messages.catalog import Catalog
+from babel.messages.pofile import read_po
+
+LOCALES: tuple[str, ...] = ("it", "en")
+LOCALE_NAMES: dict[str, str] = {"it": "Italiano", "en": "English"}
+DISPLAY_TZ = ZoneInfo("Europe/Rome")
+LOCALE_DIR = Path(__file__).parent / "locale"
+
+_current_locale: ContextVar[str] = ContextVar("locale", default="it")
+
+
+def set_locale(locale: str) -> None:
+    _current_locale.set(locale if locale in LOCALES else "it")
+
+
+def get_locale() -> str:
+    return _current_locale.get()
+
+
+@lru_cache
+def catalog(locale: str) -> Catalog:
+    with (LOCALE_DIR / locale / "LC_MESSAGES" / "messages.po").open("rb") as po:
+        return read_po(po, locale=locale)
+
+
+def translate(message: str, locale: str | None = None) -> str:
+    entry = catalog(locale or get_locale()).get(message)
+    if entry is None or not entry.string or entry.fuzzy:
+        return message
+    return entry.string if isinstance(entry.string, str) else entry.string[0]
+
+
+def ntranslate(singular: str, plural: str, n: int, locale: str | None = None) -> str:
+    code = locale or get_locale()
+    entry = catalog(code).get(singular)
+    if entry is None or not isinstance(entry.string, tuple) or not all(entry.string):
+        return singular if n == 1 else plural
+    # Italian and English share the rule "one" for n == 1 and "other" for the rest.
+    return entry.string[0] if n == 1 else entry.string[1]
+
+
+def _(message: str, **values: object) -> str:
+    text = translate(message)
+    return text % values if values else text
+
+
+def format_when(value: datetime | date | None, locale: str | None = None, fmt: str = "medium") -> str:
+    if value is None:
+        return ""
+    code = locale or get_locale()
+    if isinstance(value, datetime):
+        return format_datetime(value.astimezone(DISPLAY_TZ), format=fmt, locale=code)
+    return format_date(value, format=fmt, locale=code)
+
+
+def N_(message: str) -> str:
+    """Marks a msgid for extraction where it is translated later (enum values shown in pages)."""
+    return message

@@ -1,0 +1,97 @@
+"""Queue mail in the caller's transaction; deliver it later with retries (see `deliver_due`)."""
+
+import asyncio
+import logging
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from email.message import EmailMessage
+from email.utils import make_msgid
+from typing import Any
+
+from jinja2 import Environment
+
+from app import i18n
+from app.mail.models import MailStatus, OutgoingMail
+from app.mail.transport import Transport
+from app.web import templates
+
+log = logging.getLogger(__name__)
+
+MAX_ATTEMPTS = 8
+BATCH_SIZE = 20
+mail_queued = asyncio.Event()
+
+
+@dataclass(frozen=True)
+class RenderedMail:
+    subject: str
+    text: str
+    html: str
+
+
+def render_mail(name: str, locale: str, context: dict[str, Any], env: Environment = templates.env) -> RenderedMail:
+    """Render templates/mail/<name>/{subject.txt,body.txt,body.html} in the recipient's language."""
+    previous = i18n.get_locale()
+    i18n.set_locale(locale)
+    try:
+        values = {"locale": locale, **context}
+        subject = env.get_template(f"mail/{name}/subject.txt").render(values)
+        text = env.get_template(f"mail/{name}/body.txt").render(values)
+        html = env.get_template(f"mail/{name}/body.html").render(values)
+    finally:
+        i18n.set_locale(previous)
+    return RenderedMail(" ".join(subject.split()), text.strip() + "\n", html)
+
+
+async def queue_mail(name: str, recipient: str, locale: str, context: dict[str, Any]) -> OutgoingMail:
+    """Write the mail to the outbox; call it inside the transaction of the change it reports."""
+    mail = render_mail(name, locale, context)
+    row = await OutgoingMail.create(
+        recipient=recipient,
+        subject=mail.subject,
+        text_body=mail.text,
+        html_body=mail.html,
+        template=name,
+        next_attempt_at=datetime.now(UTC),
+    )
+    mail_queued.set()
+    return row
+
+
+def build_message(row: OutgoingMail, sender: str) -> EmailMessage:
+    message = EmailMessage()
+    message["From"] = sender
+    message["To"] = row.recipient
+    message["Subject"] = row.subject
+    message["Message-ID"] = make_msgid(domain="sportello")
+    message.set_content(row.text_body)
+    message.add_alternative(row.html_body, subtype="html")
+    return message
+
+
+def retry_delay(attempts: int) -> timedelta:
+    return timedelta(seconds=min(30 * 2 ** (attempts - 1), 6 * 3600))
+
+
+async def deliver_due(transport: Transport, sender: str, now: datetime | None = None) -> int:
+    """Send what is due; a failure is retried with exponential backoff, then marked failed."""
+    now = now or datetime.now(UTC)
+    due = await OutgoingMail.filter(status=MailStatus.PENDING, next_attempt_at__lte=now).order_by("id").limit(BATCH_SIZE)
+    sent = 0
+    for row in due:
+        try:
+            await transport.send(build_message(row, sender))
+        except Exception as error:  # any transport failure is retried, whatever its kind
+            row.attempts += 1
+            row.last_error = f"{type(error).__name__}: {error}"[:2000]
+            row.next_attempt_at = now + retry_delay(row.attempts)
+            if row.attempts >= MAX_ATTEMPTS:
+                row.status = MailStatus.FAILED
+            log.warning("mail %s to %s failed (attempt %s): %s", row.id, row.recipient, row.attempts, error)
+        else:
+            row.attempts += 1
+            row.status = MailStatus.SENT
+            row.sent_at = datetime.now(UTC)
+            sent += 1
+        await row.save(update_fields=["attempts", "last_error", "next_attempt_at", "status", "sent_at"])
+    return sent

@@ -1,0 +1,86 @@
+"""The ASGI application: middleware, routes of every domain, background jobs."""
+
+import contextlib
+from collections.abc import AsyncIterator
+
+from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
+from starlette.middleware import Middleware
+from starlette.middleware.sessions import SessionMiddleware
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Mount, Route
+from starlette.staticfiles import StaticFiles
+from tortoise.contrib.starlette import RegisterTortoise
+
+from app.accounts.routes import routes as account_routes
+from app.admin.routes import routes as admin_routes
+from app.auth import CurrentUserMiddleware, login_required
+from app.db import tortoise_config
+from app.i18n import _
+from app.jobs import Job, running
+from app.mail.service import deliver_due, mail_queued
+from app.mail.transport import make_transport
+from app.security import CSRFMiddleware
+from app.settings import Settings, get_settings
+from app.web import TEMPLATE_DIR, render
+
+STATIC_DIR = TEMPLATE_DIR.parent / "static"
+
+
+@login_required
+async def home(request: Request) -> Response:
+    return render(request, "home.html")
+
+
+async def health(request: Request) -> Response:
+    return Response("ok", media_type="text/plain")
+
+
+async def http_error(request: Request, exc: Exception) -> Response:
+    status = exc.status_code if isinstance(exc, HTTPException) else 500
+    titles = {403: _("Not allowed"), 404: _("Page not found"), 405: _("Not allowed"), 413: _("Too large")}
+    detail = exc.detail if isinstance(exc, HTTPException) and status not in (404, 405) else ""
+    return render(request, "error.html", {"title": titles.get(status, _("Something went wrong")), "detail": detail},
+                  status_code=status)
+
+
+def background_jobs(settings: Settings) -> list[Job]:
+    transport = make_transport(settings.smtp_url, settings.mail_sink_dir)
+    return [Job("mail", lambda: deliver_due(transport, settings.mail_from), interval=5.0, wake=mail_queued)]
+
+
+def create_app(settings: Settings | None = None) -> Starlette:
+    settings = settings or get_settings()
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        async with RegisterTortoise(app, config=tortoise_config(settings)):
+            jobs = background_jobs(settings) if settings.run_jobs else []
+            async with running(jobs):
+                yield
+
+    middleware = [
+        Middleware(CSRFMiddleware, trusted_origins=(settings.base_url,)),
+        Middleware(
+            SessionMiddleware,
+            secret_key=settings.signing_key,
+            session_cookie="sportello_session",
+            max_age=30 * 24 * 3600,
+            same_site="lax",
+            https_only=settings.environment == "production",
+        ),
+        Middleware(CurrentUserMiddleware, default_locale=settings.default_locale),
+    ]
+    routes = [
+        Route("/", home),
+        Route("/healthz", health),
+        *account_routes,
+        *admin_routes,
+        Mount("/static", StaticFiles(directory=str(STATIC_DIR)), name="static"),
+    ]
+    app = Starlette(routes=routes, middleware=middleware, lifespan=lifespan,
+                    exception_handlers={HTTPException: http_error, 500: http_error})
+    app.state.settings = settings
+    return app

@@ -1,0 +1,83 @@
+"""Rendering helpers shared by every route: templates, flash messages, redirects, form parsing."""
+
+from pathlib import Path
+from typing import Any
+
+from jinja2 import Environment, FileSystemLoader, pass_context, select_autoescape
+from markupsafe import Markup
+from starlette.datastructures import FormData
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
+from starlette.templating import Jinja2Templates
+
+from app import i18n
+from app.settings import Settings
+
+TEMPLATE_DIR = Path(__file__).resolve().parent.parent / "templates"
+MAX_FORM_FIELDS = 200
+MAX_FORM_PART_BYTES = 1024 * 1024
+
+templates = Jinja2Templates(
+    env=Environment(
+        loader=FileSystemLoader(TEMPLATE_DIR),
+        autoescape=select_autoescape(disabled_extensions=("txt",), default=True, default_for_string=True),
+    )
+)
+templates.env.add_extension("jinja2.ext.i18n")
+templates.env.install_gettext_callables(  # type: ignore[attr-defined]
+    lambda message: i18n.translate(message),
+    lambda singular, plural, n: i18n.ntranslate(singular, plural, n),
+    newstyle=True,
+)
+templates.env.filters["when"] = i18n.format_when
+templates.env.globals["LOCALE_NAMES"] = i18n.LOCALE_NAMES
+
+
+@pass_context
+def _current_locale(_context: Any) -> str:
+    return i18n.get_locale()
+
+
+templates.env.globals["current_locale"] = _current_locale
+
+
+def render(request: Request, name: str, context: dict[str, Any] | None = None, status_code: int = 200) -> Response:
+    values = {"user": getattr(request.state, "user", None), "flashes": pop_flashes(request)}
+    values.update(context or {})
+    return templates.TemplateResponse(request, name, values, status_code=status_code)
+
+
+def flash(request: Request, message: str, category: str = "info") -> None:
+    request.session.setdefault("flash", []).append([category, message])
+
+
+def pop_flashes(request: Request) -> list[tuple[str, str]]:
+    return [(c, m) for c, m in request.session.pop("flash", [])]
+
+
+def redirect(url: str) -> RedirectResponse:
+    return RedirectResponse(url, status_code=303)
+
+
+async def read_form(request: Request) -> FormData:
+    return await request.form(max_files=0, max_fields=MAX_FORM_FIELDS, max_part_size=MAX_FORM_PART_BYTES)
+
+
+def field(form: FormData, name: str) -> str:
+    value = form.get(name)
+    return value.strip() if isinstance(value, str) else ""
+
+
+def checkbox(form: FormData, name: str) -> bool:
+    return form.get(name) in ("on", "1", "true", "yes")
+
+
+def nl2br(text: str) -> Markup:
+    return Markup("<br>").join(text.splitlines())
+
+
+templates.env.filters["nl2br"] = nl2br
+
+
+def app_settings(request: Request) -> Settings:
+    return request.app.state.settings
