@@ -1,0 +1,112 @@
+"""tantivy schema, analyzers and document conversion for the embedded engine."""
+
+from __future__ import annotations
+
+import json
+from functools import lru_cache
+
+import tantivy
+
+from search.highlight import Token
+from search.types import SearchDocument
+
+SCHEMA_VERSION = "v1"
+PLAIN = "sportello_plain_v1"
+STEMMED = {"it": "sportello_it_v1", "en": "sportello_en_v1"}
+STEMMER_LANGUAGE = {"it": "italian", "en": "english"}
+TEXT_FIELDS: tuple[str, ...] = ("title", "tags", "resolution", "body", "staff_body")
+KEYWORD_FIELDS: tuple[str, ...] = ("kind", "category", "product", "status", "language", "audience")
+ID_FIELDS: tuple[str, ...] = ("company_id", "requester_id")
+NO_ID = 0  # u64 stand-in for None; database ids start at 1
+
+
+def _builder() -> tantivy.TextAnalyzerBuilder:
+    return (
+        tantivy.TextAnalyzerBuilder(tantivy.Tokenizer.simple())
+        .filter(tantivy.Filter.remove_long(60))
+        .filter(tantivy.Filter.lowercase())
+        .filter(tantivy.Filter.ascii_fold())
+    )
+
+
+@lru_cache(maxsize=1)
+def plain_analyzer() -> tantivy.TextAnalyzer:
+    return _builder().build()
+
+
+@lru_cache(maxsize=2)
+def stem_analyzer(language: str) -> tantivy.TextAnalyzer:
+    return _builder().filter(tantivy.Filter.stemmer(STEMMER_LANGUAGE[language])).build()
+
+
+def register_analyzers(index: tantivy.Index) -> None:
+    """Must run after every Index()/Index.open(): tantivy keeps tokenizers per process."""
+    index.register_tokenizer(PLAIN, plain_analyzer())
+    for language, name in STEMMED.items():
+        index.register_tokenizer(name, stem_analyzer(language))
+
+
+def build_schema() -> tantivy.Schema:
+    builder = tantivy.SchemaBuilder()
+    builder.add_text_field("id", stored=True, tokenizer_name="raw")
+    for name in KEYWORD_FIELDS:
+        builder.add_text_field(name, fast=True, tokenizer_name="raw")
+    for name in ID_FIELDS:
+        builder.add_unsigned_field(name, indexed=True, fast=True)
+    builder.add_date_field("updated_at", indexed=True, fast=True)
+    for name in TEXT_FIELDS:
+        builder.add_text_field(f"{name}_plain", tokenizer_name=PLAIN)
+        for language, tokenizer in STEMMED.items():
+            builder.add_text_field(f"{name}_{language}", tokenizer_name=tokenizer)
+    builder.add_bytes_field("payload", stored=True)
+    return builder.build()
+
+
+def text_language(language: str) -> str:
+    return language if language in STEMMED else "it"
+
+
+def field_text(doc: SearchDocument, name: str) -> str:
+    if name == "tags":
+        return " , ".join(doc.tags)
+    return str(getattr(doc, name))
+
+
+def to_tantivy(doc: SearchDocument, schema: tantivy.Schema) -> tantivy.Document:
+    values: dict[str, object] = {
+        "id": doc.id,
+        "company_id": doc.company_id or NO_ID,
+        "requester_id": doc.requester_id or NO_ID,
+        "updated_at": doc.updated_at,
+        "payload": json.dumps(doc.to_json(), ensure_ascii=False).encode(),
+    }
+    for name in KEYWORD_FIELDS:
+        values[name] = str(getattr(doc, name))
+    language = text_language(doc.language)
+    for name in TEXT_FIELDS:
+        text = field_text(doc, name)
+        if text:
+            values[f"{name}_plain"] = text
+            values[f"{name}_{language}"] = text
+    return tantivy.Document.from_dict(values, schema)
+
+
+def from_stored(stored: tantivy.Document) -> SearchDocument:
+    return SearchDocument.from_json(json.loads(stored.get_first("payload")))
+
+
+def tokenize_plain(text: str) -> list[str]:
+    return plain_analyzer().analyze(text)
+
+
+def tokens_with_offsets(text: str) -> list[Token]:
+    return [
+        Token(token.text, token.char_offset_from, token.char_offset_to)
+        for token in plain_analyzer().pre_tokenize(text).tokens
+    ]
+
+
+@lru_cache(maxsize=65_536)
+def stem(word: str, language: str) -> str:
+    stems = stem_analyzer(text_language(language)).analyze(word)
+    return stems[0] if stems else word
