@@ -1,10 +1,13 @@
 """Tortoise configuration: one app label per domain, each with its own migrations package."""
 
+from pathlib import Path
 from typing import Any
 
 from app.settings import Settings, get_settings
 
-DOMAIN_APPS: tuple[str, ...] = ("accounts", "mail")
+APP_DIR = Path(__file__).resolve().parent
+# Every domain folder with a models.py is a Tortoise app of the same name, with its own migrations package.
+DOMAIN_APPS: tuple[str, ...] = tuple(sorted(p.parent.name for p in APP_DIR.glob("*/models.py")))
 
 
 def tortoise_config(settings: Settings) -> dict[str, Any]:

@@ -31,8 +31,14 @@ def get_locale() -> str:
 
 @lru_cache
 def catalog(locale: str) -> Catalog:
-    with (LOCALE_DIR / locale / "LC_MESSAGES" / "messages.po").open("rb") as po:
-        return read_po(po, locale=locale)
+    """All .po files of the locale merged: messages.po plus one file per domain where a domain keeps its own."""
+    merged = Catalog(locale=locale)
+    for path in sorted((LOCALE_DIR / locale / "LC_MESSAGES").glob("*.po")):
+        with path.open("rb") as po:
+            for message in read_po(po, locale=locale):
+                if message.id and message.string:
+                    merged[message.id] = message
+    return merged
 
 
 def translate(message: str, locale: str | None = None) -> str:

@@ -1,6 +1,7 @@
 """The ASGI application: middleware, routes of every domain, background jobs."""
 
 import contextlib
+import importlib
 from collections.abc import AsyncIterator
 
 from starlette.applications import Starlette
@@ -9,14 +10,12 @@ from starlette.middleware import Middleware
 from starlette.middleware.sessions import SessionMiddleware
 from starlette.requests import Request
 from starlette.responses import Response
-from starlette.routing import Mount, Route
+from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 from tortoise.contrib.starlette import RegisterTortoise
 
-from app.accounts.routes import routes as account_routes
-from app.admin.routes import routes as admin_routes
 from app.auth import CurrentUserMiddleware, login_required
-from app.db import tortoise_config
+from app.db import APP_DIR, tortoise_config
 from app.i18n import _
 from app.jobs import Job, running
 from app.mail.service import deliver_due, mail_queued
@@ -45,9 +44,20 @@ async def http_error(request: Request, exc: Exception) -> Response:
                   status_code=status)
 
 
+def _domain_modules(name: str) -> list[object]:
+    """app/<domain>/<name>.py of every domain that has one, in a stable order."""
+    return [importlib.import_module(f"app.{p.parent.name}.{name}") for p in sorted(APP_DIR.glob(f"*/{name}.py"))]
+
+
+def domain_routes() -> list[BaseRoute]:
+    return [route for module in _domain_modules("routes") for route in module.routes]  # type: ignore[attr-defined]
+
+
 def background_jobs(settings: Settings) -> list[Job]:
+    """The mail sender plus whatever each domain's jobs.py offers (`def jobs(settings) -> list[Job]`)."""
     transport = make_transport(settings.smtp_url, settings.mail_sink_dir)
-    return [Job("mail", lambda: deliver_due(transport, settings.mail_from), interval=5.0, wake=mail_queued)]
+    mail = Job("mail", lambda: deliver_due(transport, settings.mail_from), interval=5.0, wake=mail_queued)
+    return [mail, *(job for module in _domain_modules("jobs") for job in module.jobs(settings))]  # type: ignore[attr-defined]
 
 
 def create_app(settings: Settings | None = None) -> Starlette:
@@ -76,8 +86,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
     routes = [
         Route("/", home),
         Route("/healthz", health),
-        *account_routes,
-        *admin_routes,
+        *domain_routes(),
         Mount("/static", StaticFiles(directory=str(STATIC_DIR)), name="static"),
     ]
     app = Starlette(routes=routes, middleware=middleware, lifespan=lifespan,

@@ -35,11 +35,22 @@ def load(locale: str) -> Catalog:
         return read_po(handle, locale=locale)
 
 
+def kept_elsewhere(locale: str) -> set[str]:
+    """msgids that a domain's own catalog (any .po beside messages.po) already holds."""
+    found: set[str] = set()
+    for path in (LOCALE_DIR / locale / "LC_MESSAGES").glob("*.po"):
+        if path.name != "messages.po":
+            with path.open("rb") as handle:
+                found.update(m.id for m in read_po(handle, locale=locale) if m.id and m.string)
+    return found
+
+
 def merge(template: Catalog, locale: str) -> Catalog:
     old = load(locale)
+    elsewhere = kept_elsewhere(locale)
     merged = Catalog(locale=locale, project="Sportello", fuzzy=False)
     for message in template:
-        if not message.id:
+        if not message.id or message.id in elsewhere:
             continue
         previous = old.get(message.id)
         if locale == "en":
