@@ -35,6 +35,7 @@ class Settings(BaseSettings):
     )
     run_jobs: bool = Field(True, description="Run the mail sender and other background jobs in this process.")
     upload_max_mb: int = Field(25, description="Largest accepted upload, in megabytes.")
+    auto_close_days: int = Field(3, description="Resolved tickets close by themselves after this many quiet days.")
 
     @model_validator(mode="after")
     def _require_secret_in_production(self) -> "Settings":
