@@ -10,6 +10,7 @@ from tortoise import Tortoise
 from tortoise.migrations.api import migrate as run_migrations
 
 from app.db import tortoise_config
+from app.searching.cli import reindex, search
 from app.settings import get_settings
 
 P = ParamSpec("P")
@@ -118,3 +119,7 @@ async def demo() -> None:
     click.echo("Demo logins (password for all: %s):" % logins.password)
     for email, description in logins.accounts:
         click.echo(f"  {email:<32} {description}")
+
+
+main.add_command(reindex)
+main.add_command(search)

@@ -20,6 +20,8 @@ from app.i18n import _
 from app.jobs import Job, running
 from app.mail.service import deliver_due, mail_queued
 from app.mail.transport import make_transport
+from app.searching.engine import close_engines
+from app.searching.service import open_search
 from app.security import CSRFMiddleware
 from app.settings import Settings, get_settings
 from app.web import TEMPLATE_DIR, render
@@ -67,9 +69,13 @@ def create_app(settings: Settings | None = None) -> Starlette:
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         async with RegisterTortoise(app, config=tortoise_config(settings)):
+            await open_search(settings)  # an engine that is down does not stop the portal from starting
             jobs = background_jobs(settings) if settings.run_jobs else []
-            async with running(jobs):
-                yield
+            try:
+                async with running(jobs):
+                    yield
+            finally:
+                await close_engines()
 
     middleware = [
         Middleware(CSRFMiddleware, trusted_origins=(settings.base_url,)),

@@ -1,0 +1,170 @@
+"""The search page, the header suggestions and the admin's search page."""
+
+import contextlib
+from dataclasses import dataclass, replace
+from urllib.parse import urlencode
+
+from babel.dates import format_timedelta
+from search.types import KINDS, EngineUnavailable, Hit, SearchResult
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from app import i18n
+from app.accounts.models import Role, User
+from app.auth import current_user, login_required, require_user, role_required
+from app.i18n import _
+from app.searching import lexicon, service
+from app.searching.engine import get_engine
+from app.web import app_settings, field, flash, read_form, redirect, render
+
+PER_PAGE = 10
+MAX_FILTER_CHARS = 200
+
+
+@dataclass(frozen=True)
+class SearchParams:
+    """The query string of /search, cleaned: unknown kinds and bad page numbers fall back to the default."""
+
+    q: str = ""
+    kind: str = ""
+    category: str = ""
+    product: str = ""
+    page: int = 1
+
+    @classmethod
+    def from_request(cls, request: Request) -> "SearchParams":
+        values = request.query_params
+        kind = values.get("kind", "")
+        page = values.get("page", "1")
+        return cls(
+            q=values.get("q", "").strip()[:MAX_FILTER_CHARS],
+            kind=kind if kind in KINDS else "",
+            category=values.get("category", "").strip()[:MAX_FILTER_CHARS],
+            product=values.get("product", "").strip()[:MAX_FILTER_CHARS],
+            page=int(page) if page.isdigit() and 0 < int(page) < 10_000 else 1,
+        )
+
+    @property
+    def asks_something(self) -> bool:
+        return bool(self.q or self.kind or self.category or self.product)
+
+    def url(self, **changes: object) -> str:
+        """This search with some values changed; a new filter starts again from page 1."""
+        changed = replace(self, **{"page": 1, **changes})  # type: ignore[arg-type]
+        pairs = [(k, v) for k, v in (("q", changed.q), ("kind", changed.kind), ("category", changed.category),
+                                      ("product", changed.product)) if v]
+        if changed.page > 1:
+            pairs.append(("page", str(changed.page)))
+        return "/search?" + urlencode(pairs)
+
+
+@dataclass(frozen=True)
+class Tab:
+    kind: str
+    label: str
+    count: int
+
+
+async def _search(request: Request, params: SearchParams) -> tuple[SearchResult, list[Tab]]:
+    settings, user = app_settings(request), current_user(request)
+    result = await service.search_for(
+        settings, user, params.q, kinds=(params.kind,) if params.kind else (), category=params.category,
+        product=params.product, page=params.page, per_page=PER_PAGE,
+    )
+    every_kind = result
+    if params.kind:  # the tabs count every kind, whichever is open
+        every_kind = await service.search_for(settings, user, params.q, category=params.category,
+                                              product=params.product, per_page=1)
+    counts = every_kind.facets.get("kind", {})
+    tabs = [Tab("", _("All"), every_kind.total)] + [
+        Tab(kind, _(service.KIND_LABELS[kind]), counts.get(kind, 0))
+        for kind in KINDS if counts.get(kind) or kind == params.kind
+    ]
+    return result, tabs
+
+
+@login_required
+async def search_page(request: Request) -> Response:
+    params = SearchParams.from_request(request)
+    context: dict[str, object] = {"query": params.q, "params": params, "kind_names": service.KIND_NAMES}
+    if not params.asks_something:
+        return render(request, "search/results.html", context)
+    try:
+        result, tabs = await _search(request, params)
+    except EngineUnavailable:
+        return render(request, "search/results.html", {**context, "unavailable": True}, status_code=503)
+    context.update(result=result, tabs=tabs, last_page=service.last_page(result.total, PER_PAGE),
+                   new_ticket_url="/tickets/new?" + urlencode({"title": params.q}))
+    return render(request, "search/results.html", context)
+
+
+async def suggest(request: Request) -> Response:
+    """The header box's list: empty for visitors, for an empty box, and while the engine is down."""
+    user = current_user(request)
+    text = request.query_params.get("q", "")[:MAX_FILTER_CHARS]  # a trailing space ends the last word
+    hits: list[Hit] = []
+    if user is not None and not user.must_change_password and text.strip():
+        with contextlib.suppress(EngineUnavailable):
+            hits = (await service.search_for(app_settings(request), user, text, purpose="suggest",
+                                             per_page=service.SUGGESTIONS)).hits
+    more_url = SearchParams(q=text.strip()).url() if hits else ""
+    return render(request, "search/_suggestions.html", {"hits": hits, "more_url": more_url,
+                                                         "kind_names": service.KIND_NAMES})
+
+
+# -- administration -----------------------------------------------------------------------------------
+
+
+async def _admin_page(request: Request, admin: User, form: dict[str, str] | None = None, error: str = "",
+                      status_code: int = 200) -> Response:
+    settings = app_settings(request)
+    stored = await lexicon.stored_lexicon()
+    values = form or {
+        "synonyms": lexicon.format_synonyms(stored.groups),
+        **{f"stop_words_{code}": lexicon.format_stop_words(stored.stop_words.get(code, []))
+           for code in lexicon.LANGUAGES},
+    }
+    status = await service.index_status(settings, admin)
+    age = status.outbox.oldest_age
+    context = {"status": status, "lexicon": stored, "form": values, "error": error,
+               "oldest_age": format_timedelta(age, locale=i18n.get_locale()) if age is not None else "",
+               "kind_labels": service.KIND_LABELS, "languages": lexicon.LANGUAGES}
+    return render(request, "admin/search.html", context, status_code=status_code)
+
+
+@role_required(Role.ADMIN)
+async def admin_search(request: Request) -> Response:
+    return await _admin_page(request, require_user(request))
+
+
+@role_required(Role.ADMIN)
+async def admin_lexicon(request: Request) -> Response:
+    admin = require_user(request)
+    form = await read_form(request)
+    if field(form, "action") == "reset":
+        await lexicon.reset_lexicon(admin)
+    else:
+        values = {name: str(form.get(name) or "") for name in
+                  ("synonyms", *(f"stop_words_{code}" for code in lexicon.LANGUAGES))}
+        try:
+            groups = lexicon.parse_synonyms(values["synonyms"])
+            stop_words = {code: lexicon.parse_stop_words(values[f"stop_words_{code}"]) for code in lexicon.LANGUAGES}
+        except lexicon.LexiconError as error:
+            return await _admin_page(request, admin, values, _(error.message, **error.values), status_code=400)
+        await lexicon.save_lexicon(groups, stop_words, admin)
+    try:
+        await lexicon.apply_lexicon(get_engine(app_settings(request)), force=True)
+        flash(request, _("Synonyms and stop words saved: searches use them now."), "success")
+    except EngineUnavailable:
+        flash(request, _("Synonyms and stop words saved: the search engine will use them when it is back."),
+              "warning")
+    return redirect("/admin/search")
+
+
+routes = [
+    Route("/search", search_page),
+    Route("/search/suggest", suggest),
+    Route("/admin/search", admin_search),
+    Route("/admin/search/lexicon", admin_lexicon, methods=["POST"]),
+]
