@@ -10,6 +10,7 @@ from tortoise import Tortoise
 from tortoise.migrations.api import migrate as run_migrations
 
 from app.db import tortoise_config
+from app.kb.cli import kb
 from app.searching.cli import reindex, search
 from app.settings import get_settings
 
@@ -113,13 +114,16 @@ async def create_user(email: str, full_name: str, roles: tuple[str, ...], compan
 async def demo() -> None:
     """Load the demo companies, users and content, and print the demo logins."""
     from app.demo import load_demo
+    from app.kb.demo import load_demo_kb
 
     await migrate_database()
     logins = await with_database(load_demo)
+    await with_database(load_demo_kb)
     click.echo("Demo logins (password for all: %s):" % logins.password)
     for email, description in logins.accounts:
         click.echo(f"  {email:<32} {description}")
 
 
+main.add_command(kb)
 main.add_command(reindex)
 main.add_command(search)

@@ -1,0 +1,290 @@
+"""FAQ pages: browse by category and tag, read, print, give feedback, suggest; the editors' queue and editor."""
+
+from starlette.datastructures import FormData
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import FileResponse, Response
+from starlette.routing import BaseRoute, Route
+
+from app.accounts.models import Role
+from app.auth import current_user, login_required, require_user, role_required
+from app.i18n import _, get_locale
+from app.kb import service
+from app.kb.access import can_read_article, is_editor
+from app.kb.content import faq_file, render_article
+from app.kb.diff import diff_rows
+from app.kb.document_routes import routes as document_routes
+from app.kb.models import ARTICLE_AUDIENCES, AUDIENCE_LABELS, Article, ArticleVersion, Category
+from app.web import checkbox, field, flash, read_form, redirect, render
+
+
+async def _readable_article(request: Request) -> Article:
+    article = await Article.get_or_none(slug=request.path_params["slug"]).select_related("category")
+    if article is None or not can_read_article(current_user(request), article):
+        raise HTTPException(status_code=404)
+    return article
+
+
+async def _shown_version(request: Request, article: Article) -> ArticleVersion:
+    """Readers see the published text; editors also see drafts that were never published."""
+    version = await service.published_version(article)
+    if version is None and is_editor(current_user(request)):
+        version = await service.current_version(article)
+    if version is None:
+        raise HTTPException(status_code=404)
+    return version
+
+
+async def _article_context(request: Request, article: Article) -> dict[str, object]:
+    user = current_user(request)
+    version = await _shown_version(request, article)
+    rendered = render_article(version.body, article.language, article.slug, await service.readable_slugs(user))
+    related = await Article.filter(slug__in=list(article.related)).all()
+    related = [a for a in related if can_read_article(user, a) and a.is_published]
+    titles = await service.titles([*related], published=True)
+    translation = await service.find_translation(article, user)
+    translation_titles = await service.titles([translation], published=True) if translation else {}
+    return {
+        "article": article, "version": version, "html": rendered.html, "headings": rendered.headings,
+        "related": [(a, titles[a.id]) for a in related if a.id in titles], "translation": translation,
+        "translation_title": translation_titles.get(translation.id) if translation else None, "category": article.category, "can_edit": is_editor(user),
+    }
+
+
+async def kb_index(request: Request) -> Response:
+    user = current_user(request)
+    return render(request, "kb/index.html", {
+        "tree": await service.category_tree(user), "tags": await service.popular_tags(user),
+        "can_edit": is_editor(user),
+    })
+
+
+async def _listing(request: Request, articles: list[Article]) -> list[tuple[Article, ArticleVersion]]:
+    versions = await service.titles(articles, published=True)
+    ordered = service.reader_language_first(sorted(articles, key=lambda a: versions[a.id].title.casefold()
+                                                   if a.id in versions else ""), get_locale())
+    return [(a, versions[a.id]) for a in ordered if a.id in versions]
+
+
+async def kb_category(request: Request) -> Response:
+    category = await Category.get_or_none(key=request.path_params["key"]).select_related("parent")
+    if category is None:
+        raise HTTPException(status_code=404)
+    user = current_user(request)
+    articles = await service.articles_in_category(user, category)
+    children = await Category.filter(parent_id=category.id).order_by("position")
+    return render(request, "kb/category.html", {
+        "category": category, "children": children, "items": await _listing(request, articles),
+        "audience_labels": AUDIENCE_LABELS,
+    })
+
+
+async def kb_tag(request: Request) -> Response:
+    tag = request.path_params["tag"]
+    articles = await service.articles_with_tag(current_user(request), tag)
+    return render(request, "kb/tag.html", {"tag": tag, "items": await _listing(request, articles),
+                                               "audience_labels": AUDIENCE_LABELS})
+
+
+async def kb_article(request: Request) -> Response:
+    article = await _readable_article(request)
+    context = await _article_context(request, article)
+    if is_editor(current_user(request)):
+        context["feedback"] = await service.feedback_counts(article)
+    return render(request, "kb/article.html", context)
+
+
+async def kb_print(request: Request) -> Response:
+    article = await _readable_article(request)
+    return render(request, "kb/print.html", await _article_context(request, article))
+
+
+async def kb_feedback(request: Request) -> Response:
+    article = await _readable_article(request)
+    form = await read_form(request)
+    helpful = field(form, "helpful")
+    if helpful not in ("yes", "no"):
+        raise HTTPException(status_code=400, detail=_("Answer yes or no."))
+    try:
+        await service.record_feedback(article, helpful == "yes", field(form, "comment"), current_user(request))
+    except service.KbError as error:
+        raise HTTPException(status_code=404, detail=_(str(error))) from None
+    if request.headers.get("HX-Request"):
+        return render(request, "kb/_feedback_thanks.html")
+    flash(request, _("Thank you for your feedback."), "success")
+    return redirect(f"/kb/{article.slug}#feedback")
+
+
+async def kb_file(request: Request) -> Response:
+    """Images of the FAQ, and nothing else: only files inside kb_content/faq with an image suffix."""
+    path = faq_file(request.path_params["path"])
+    if path is None:
+        raise HTTPException(status_code=404)
+    return FileResponse(path, headers={"X-Content-Type-Options": "nosniff", "Cache-Control": "max-age=3600"})
+
+
+@login_required
+async def kb_suggest(request: Request) -> Response:
+    user = require_user(request)
+    if request.method == "GET":
+        return render(request, "kb/suggest.html", {"form": {}})
+    form = await read_form(request)
+    values = {"title": field(form, "title"), "question": field(form, "question")}
+    try:
+        await service.suggest_article(user, values["title"], values["question"])
+    except service.KbError as error:
+        return render(request, "kb/suggest.html", {"form": values, "error": _(str(error))}, status_code=400)
+    flash(request, _("Thank you: the editors will consider your suggestion."), "success")
+    return redirect("/kb")
+
+
+# --- editors -------------------------------------------------------------------------------------------------
+
+
+async def _editable(request: Request) -> Article:
+    article = await Article.get_or_none(id=request.path_params["article_id"]).select_related("category",
+                                                                                            "suggested_by")
+    if article is None:
+        raise HTTPException(status_code=404)
+    return article
+
+
+@role_required(Role.EDITOR)
+async def editor_queue(request: Request) -> Response:
+    queue = await service.editor_queue()
+    everything = [a for group in queue.values() for a in group]
+    return render(request, "kb/editor_queue.html", {
+        "queue": queue, "titles": await service.titles(everything, published=False),
+    })
+
+
+def _draft_from(form: FormData) -> service.ArticleDraft:
+    title = field(form, "title")
+    return service.ArticleDraft(
+        title=title, slug=field(form, "slug") or service.slugify(title), language=field(form, "language"),
+        category_key=field(form, "category"), audience=field(form, "audience"),
+        body=str(form.get("body") or "").replace("\r\n", "\n"), tags=service.split_list(field(form, "tags")),
+        translation_slug=field(form, "translation_slug"), related=service.split_list(field(form, "related")),
+        note=field(form, "note"),
+    )
+
+
+async def _editor_context(article: Article | None, draft: service.ArticleDraft) -> dict[str, object]:
+    return {
+        "article": article, "draft": draft, "categories": await Category.all().order_by("position"),
+        "audiences": [(a.value, AUDIENCE_LABELS[a]) for a in ARTICLE_AUDIENCES],
+    }
+
+
+async def _draft_of(article: Article) -> service.ArticleDraft:
+    version = await service.current_version(article)
+    return service.ArticleDraft(
+        title=version.title if version else "", slug=article.slug, language=article.language,
+        category_key=article.category.key if article.category else "", audience=article.audience.value,
+        body=version.body if version else "", tags=list(version.tags) if version else [],
+        translation_slug=article.translation_slug, related=list(article.related),
+    )
+
+
+@role_required(Role.EDITOR)
+async def editor_form(request: Request) -> Response:
+    article = await _editable(request) if "article_id" in request.path_params else None
+    if request.method == "GET":
+        draft = await _draft_of(article) if article else service.ArticleDraft(
+            "", "", get_locale(), "", "public", "")
+        return render(request, "kb/editor_form.html", await _editor_context(article, draft))
+    form = await read_form(request)
+    draft = _draft_from(form)
+    publish = field(form, "action") == "publish"
+    try:
+        saved = await service.save_article(draft, require_user(request), article, publish=publish)
+    except service.KbError as error:
+        context = {**await _editor_context(article, draft), "error": _(str(error))}
+        return render(request, "kb/editor_form.html", context, status_code=400)
+    flash(request, _("Article published.") if publish else _("Draft saved."), "success")
+    return redirect(f"/kb/editor/{saved.id}")
+
+
+@role_required(Role.EDITOR)
+async def editor_preview(request: Request) -> Response:
+    form = await read_form(request)
+    slug, language = field(form, "slug") or "preview", field(form, "language") or get_locale()
+    rendered = render_article(str(form.get("body") or ""), language, slug,
+                              await service.readable_slugs(current_user(request)))
+    return render(request, "kb/_preview.html", {"html": rendered.html, "title": field(form, "title")})
+
+
+@role_required(Role.EDITOR)
+async def editor_publish(request: Request) -> Response:
+    article = await _editable(request)
+    form = await read_form(request)
+    if checkbox(form, "unpublish"):
+        await service.unpublish(article)
+        flash(request, _("The article is no longer published."), "success")
+    else:
+        await service.publish(article)
+        flash(request, _("Article published."), "success")
+    return redirect(f"/kb/editor/{article.id}")
+
+
+@role_required(Role.EDITOR)
+async def editor_history(request: Request) -> Response:
+    article = await _editable(request)
+    versions = await ArticleVersion.filter(article_id=article.id).select_related("author").order_by("-number")
+    counts = {c.number: c for c in await service.feedback_counts(article)}
+    return render(request, "kb/editor_history.html", {
+        "article": article, "versions": versions, "counts": counts,
+        "comments": await service.feedback_comments(article),
+    })
+
+
+def _number(value: str | None) -> int | None:
+    return int(value) if value and value.isdigit() else None
+
+
+@role_required(Role.EDITOR)
+async def editor_diff(request: Request) -> Response:
+    article = await _editable(request)
+    numbers = (_number(request.query_params.get("from")), _number(request.query_params.get("to")))
+    old = await ArticleVersion.get_or_none(article_id=article.id, number=numbers[0]) if numbers[0] else None
+    new = await ArticleVersion.get_or_none(article_id=article.id, number=numbers[1]) if numbers[1] else None
+    if old is None or new is None:
+        raise HTTPException(status_code=404)
+    return render(request, "kb/editor_diff.html", {
+        "article": article, "old": old, "new": new, "rows": diff_rows(old.body, new.body),
+        "tags_changed": list(old.tags) != list(new.tags),
+    })
+
+
+@role_required(Role.EDITOR)
+async def editor_restore(request: Request) -> Response:
+    article = await _editable(request)
+    form = await read_form(request)
+    number = _number(field(form, "number")) or 0
+    try:
+        await service.restore(article, number, require_user(request))
+    except service.KbError as error:
+        raise HTTPException(status_code=404, detail=_(str(error))) from None
+    flash(request, _("Version %(number)s restored as a draft: publish it when ready.", number=number), "success")
+    return redirect(f"/kb/editor/{article.id}")
+
+
+routes: list[BaseRoute] = [
+    Route("/kb", kb_index),
+    Route("/kb/suggest", kb_suggest, methods=["GET", "POST"]),
+    Route("/kb/category/{key}", kb_category),
+    Route("/kb/tag/{tag}", kb_tag),
+    Route("/kb/editor", editor_queue),
+    Route("/kb/editor/new", editor_form, methods=["GET", "POST"]),
+    Route("/kb/editor/preview", editor_preview, methods=["POST"]),
+    Route("/kb/editor/{article_id:int}", editor_form, methods=["GET", "POST"]),
+    Route("/kb/editor/{article_id:int}/publish", editor_publish, methods=["POST"]),
+    Route("/kb/editor/{article_id:int}/history", editor_history),
+    Route("/kb/editor/{article_id:int}/diff", editor_diff),
+    Route("/kb/editor/{article_id:int}/restore", editor_restore, methods=["POST"]),
+    Route("/kb/{slug}", kb_article),
+    Route("/kb/{slug}/print", kb_print),
+    Route("/kb/{slug}/feedback", kb_feedback, methods=["POST"]),
+    Route("/kb-files/{path:path}", kb_file),
+    *document_routes,
+]

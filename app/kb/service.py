@@ -1,0 +1,299 @@
+"""FAQ rules: write versions, publish and unpublish, restore, feedback, suggestions, browsing."""
+
+import re
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+from tortoise.exceptions import IntegrityError
+from tortoise.transactions import in_transaction
+
+from app.accounts.models import User
+from app.i18n import N_
+from app.kb.access import readable_articles_filter
+from app.kb.frontmatter import LANGUAGES, SLUG_PATTERN
+from app.kb.models import ARTICLE_AUDIENCES, Article, ArticleFeedback, ArticleVersion, Audience, Category
+from app.searching.outbox import enqueue
+
+# Path words under /kb/ that are pages, not articles.
+RESERVED_SLUGS = frozenset({"editor", "category", "tag", "suggest", "new", "print"})
+MAX_COMMENT = 2000
+
+
+class KbError(ValueError):
+    """A rule refused the request; the message is an English msgid shown to the user translated."""
+
+
+@dataclass(frozen=True)
+class ArticleDraft:
+    """What an editor (or a kb_content file) says an article is."""
+
+    title: str
+    slug: str
+    language: str
+    category_key: str
+    audience: str
+    body: str
+    tags: list[str] = field(default_factory=list)
+    translation_slug: str = ""
+    related: list[str] = field(default_factory=list)
+    note: str = ""
+
+
+def split_list(text: str) -> list[str]:
+    """Comma-separated words as typed in a form, without blanks and duplicates."""
+    seen: dict[str, None] = {}
+    for item in text.split(","):
+        if item.strip():
+            seen.setdefault(item.strip(), None)
+    return list(seen)
+
+
+def slugify(text: str) -> str:
+    folded = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    return re.sub(r"[^a-z0-9]+", "-", folded.lower()).strip("-")[:80].strip("-") or "articolo"
+
+
+async def _category(key: str) -> Category | None:
+    return await Category.get_or_none(key=key) if key else None
+
+
+async def check_draft(draft: ArticleDraft, article_id: int | None) -> Category | None:
+    if not draft.title.strip():
+        raise KbError(N_("Enter a title."))
+    if not SLUG_PATTERN.match(draft.slug) or len(draft.slug) > 120 or draft.slug in RESERVED_SLUGS:
+        raise KbError(N_("The address must be lowercase letters, digits and dashes, such as reset-password."))
+    if await Article.filter(slug=draft.slug).exclude(id=article_id or 0).exists():
+        raise KbError(N_("Another article already uses this address."))
+    if draft.language not in LANGUAGES:
+        raise KbError(N_("Choose the language of the article."))
+    if draft.audience not in ARTICLE_AUDIENCES:
+        raise KbError(N_("Choose who may read the article."))
+    category = await _category(draft.category_key)
+    if category is None:
+        raise KbError(N_("Choose a category."))
+    if not draft.body.strip():
+        raise KbError(N_("Write the text of the article."))
+    if draft.translation_slug and not SLUG_PATTERN.match(draft.translation_slug):
+        raise KbError(N_("The translation must be the address of another article."))
+    if not all(SLUG_PATTERN.match(slug) for slug in draft.related):
+        raise KbError(N_("Related articles must be addresses of other articles, separated by commas."))
+    return category
+
+
+def _text_differs(version: ArticleVersion | None, draft: ArticleDraft) -> bool:
+    if version is None:
+        return True
+    return (version.title, version.body, list(version.tags)) != (draft.title.strip(), draft.body, draft.tags)
+
+
+async def current_version(article: Article) -> ArticleVersion | None:
+    return await ArticleVersion.get_or_none(article_id=article.id, number=article.current_number)
+
+
+async def published_version(article: Article) -> ArticleVersion | None:
+    if article.published_number is None:
+        return None
+    return await ArticleVersion.get_or_none(article_id=article.id, number=article.published_number)
+
+
+async def _add_version(article: Article, title: str, body: str, tags: list[str], author: User | None,
+                       note: str) -> ArticleVersion:
+    article.current_number += 1
+    return await ArticleVersion.create(
+        article=article, number=article.current_number, title=title.strip(), body=body, tags=tags,
+        author=author, note=note[:300],
+    )
+
+
+async def save_article(draft: ArticleDraft, author: User | None, article: Article | None = None, *,
+                       publish: bool = False, source: str | None = None) -> Article:
+    """Create or change an article; a change of its text becomes a new version. Drafts stay unpublished."""
+    category = await check_draft(draft, article.id if article else None)
+    try:
+        return await _write_article(draft, category, author, article, publish=publish, source=source)
+    except IntegrityError:  # another editor took the same address a moment ago
+        raise KbError(N_("Another article already uses this address.")) from None
+
+
+async def _write_article(draft: ArticleDraft, category: Category | None, author: User | None, article: Article | None,
+                         *, publish: bool, source: str | None) -> Article:
+    async with in_transaction():
+        article = article or Article(current_number=0)
+        previous = await current_version(article) if article.id else None
+        article.slug, article.language, article.category = draft.slug, draft.language, category
+        article.audience = Audience(draft.audience)
+        article.translation_slug, article.related = draft.translation_slug, list(draft.related)
+        if source is not None:
+            article.source = source
+        await article.save()
+        if _text_differs(previous, draft):
+            await _add_version(article, draft.title, draft.body, list(draft.tags), author, draft.note)
+        if publish:
+            article.published_number = article.current_number
+            article.published_at = datetime.now(UTC)
+        await article.save()
+        await enqueue("faq", article.id)
+    return article
+
+
+async def publish(article: Article) -> None:
+    async with in_transaction():
+        article.published_number = article.current_number
+        article.published_at = datetime.now(UTC)
+        await article.save(update_fields=["published_number", "published_at", "updated_at"])
+        await enqueue("faq", article.id)
+
+
+async def unpublish(article: Article) -> None:
+    async with in_transaction():
+        article.published_number = None
+        await article.save(update_fields=["published_number", "updated_at"])
+        await enqueue("faq", article.id)
+
+
+async def restore(article: Article, number: int, author: User | None) -> ArticleVersion:
+    """Copy an old version as the newest one; readers keep the published version until it is published."""
+    old = await ArticleVersion.get_or_none(article_id=article.id, number=number)
+    if old is None:
+        raise KbError(N_("This version does not exist."))
+    async with in_transaction():
+        version = await _add_version(article, old.title, old.body, list(old.tags), author, f"↺ {number}")
+        await article.save(update_fields=["current_number", "updated_at"])
+        await enqueue("faq", article.id)
+    return version
+
+
+async def record_feedback(article: Article, helpful: bool, comment: str, user: User | None) -> ArticleFeedback:
+    """Counted against the version the reader saw, the published one."""
+    version = await published_version(article)
+    if version is None:
+        raise KbError(N_("This article is not published."))
+    return await ArticleFeedback.create(
+        article=article, version=version, helpful=helpful, comment=comment.strip()[:MAX_COMMENT], user=user
+    )
+
+
+@dataclass(frozen=True)
+class FeedbackCount:
+    number: int
+    helpful: int
+    not_helpful: int
+
+
+async def feedback_counts(article: Article) -> list[FeedbackCount]:
+    """Yes and no answers per version, newest version first."""
+    rows = await ArticleFeedback.filter(article_id=article.id).select_related("version")
+    counts: dict[int, list[int]] = {}
+    for row in rows:
+        counts.setdefault(row.version.number, [0, 0])[0 if row.helpful else 1] += 1
+    return [FeedbackCount(n, yes, no) for n, (yes, no) in sorted(counts.items(), reverse=True)]
+
+
+async def feedback_comments(article: Article, limit: int = 20) -> list[ArticleFeedback]:
+    return await (ArticleFeedback.filter(article_id=article.id).exclude(comment="")
+                  .select_related("version").order_by("-id").limit(limit))
+
+
+async def _free_slug(title: str) -> str:
+    base = slugify(title)
+    candidate, n = base, 2
+    while candidate in RESERVED_SLUGS or await Article.filter(slug=candidate).exists():
+        candidate, n = f"{base}-{n}", n + 1
+    return candidate
+
+
+async def suggest_article(user: User, title: str, question: str) -> Article:
+    """A requester's suggestion lands as an unpublished draft in the editors' queue."""
+    if not title.strip() or not question.strip():
+        raise KbError(N_("Write the question and a few words about it."))
+    async with in_transaction():
+        article = await Article.create(slug=await _free_slug(title), language=user.locale, suggested_by=user,
+                                       audience=Audience.CUSTOMERS, current_number=0)
+        await _add_version(article, title[:300], question.strip()[:10000] + "\n", [], user, "")
+        await article.save(update_fields=["current_number"])
+    return article
+
+
+async def editor_queue() -> dict[str, list[Article]]:
+    """Suggestions, drafts never published, and published articles with newer unpublished versions."""
+    unpublished = await Article.filter(published_number__isnull=True).order_by("-updated_at").select_related(
+        "suggested_by")
+    published = await Article.filter(published_number__isnull=False).order_by("-updated_at")
+    return {
+        "suggestions": [a for a in unpublished if a.suggested_by_id is not None],
+        "drafts": [a for a in unpublished if a.suggested_by_id is None],
+        "changed": [a for a in published if a.has_unpublished_changes],
+    }
+
+
+async def titles(articles: Iterable[Article], *, published: bool) -> dict[int, ArticleVersion]:
+    """The published (or latest) version of each article, by article id, in one query."""
+    wanted = {a.id: (a.published_number if published else a.current_number) for a in articles}
+    rows = await ArticleVersion.filter(article_id__in=list(wanted))
+    return {v.article_id: v for v in rows if wanted.get(v.article_id) == v.number}
+
+
+async def readable_slugs(user: User | None) -> set[str]:
+    return set(await Article.filter(readable_articles_filter(user)).values_list("slug", flat=True))
+
+
+async def find_translation(article: Article, user: User | None) -> Article | None:
+    """The other language version; one side naming the other is enough."""
+    query = Article.filter(readable_articles_filter(user)).exclude(id=article.id)
+    if article.translation_slug:
+        found = await query.filter(slug=article.translation_slug).first()
+        if found is not None:
+            return found
+    return await query.filter(translation_slug=article.slug).first()
+
+
+def reader_language_first(articles: list[Article], language: str) -> list[Article]:
+    return sorted(articles, key=lambda a: a.language != language)
+
+
+@dataclass
+class CategoryNode:
+    category: Category
+    children: list["CategoryNode"]
+    count: int  # readable articles here and below
+
+
+async def category_tree(user: User | None) -> list[CategoryNode]:
+    categories = await Category.all().order_by("position")
+    direct: dict[int, int] = {}
+    listed = Article.filter(readable_articles_filter(user), published_number__isnull=False)
+    for category_id in await listed.values_list("category_id", flat=True):
+        if category_id is not None:
+            direct[category_id] = direct.get(category_id, 0) + 1
+
+    def build(parent_id: int | None) -> list[CategoryNode]:
+        nodes = []
+        for category in (c for c in categories if c.parent_id == parent_id):
+            children = build(category.id)
+            nodes.append(CategoryNode(category, children, direct.get(category.id, 0) + sum(c.count for c in children)))
+        return nodes
+
+    return build(None)
+
+
+async def articles_in_category(user: User | None, category: Category) -> list[Article]:
+    ids = [category.id, *await Category.filter(parent_id=category.id).values_list("id", flat=True)]
+    return await Article.filter(readable_articles_filter(user), published_number__isnull=False, category_id__in=ids)
+
+
+async def articles_with_tag(user: User | None, tag: str) -> list[Article]:
+    articles = await Article.filter(readable_articles_filter(user), published_number__isnull=False)
+    versions = await titles(articles, published=True)
+    wanted = tag.casefold()
+    return [a for a in articles if a.id in versions and wanted in (t.casefold() for t in versions[a.id].tags)]
+
+
+async def popular_tags(user: User | None, limit: int = 30) -> list[tuple[str, int]]:
+    articles = await Article.filter(readable_articles_filter(user), published_number__isnull=False)
+    counts: dict[str, int] = {}
+    for version in (await titles(articles, published=True)).values():
+        for tag in version.tags:
+            counts[tag] = counts.get(tag, 0) + 1
+    return sorted(counts.items(), key=lambda item: (-item[1], item[0]))[:limit]
