@@ -13,17 +13,17 @@ import re
 import shutil
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
 import tantivy
+from markupsafe import Markup
 from tantivy import Query
 
 from search import access
 from search.embedded_query import plan_query, query_filters, restrict
 from search.embedded_schema import (
     SCHEMA_VERSION,
-    TEXT_FIELDS,
     build_schema,
     field_text,
     from_stored,
@@ -35,9 +35,7 @@ from search.embedded_schema import (
     tokens_with_offsets,
 )
 from search.engine import DocumentSource, Progress, iterate
-from markupsafe import Markup
-
-from search.highlight import Stem, Token, best_window, matched_positions, render
+from search.highlight import ELLIPSIS, Matcher, Token, best_window, render
 from search.lexicon import Lexicon
 from search.plan import QueryPlan, build_plan
 from search.types import FACET_FIELDS, Health, Hit, SearchDocument, SearchQuery, SearchResult
@@ -48,6 +46,7 @@ WRITER_HEAP = 64_000_000
 SNIPPET_WORDS = {"search": 30, "similar": 30, "suggest": 14}
 FACET_SIZE = 200
 MLT_TERMS = 25
+SNIPPET_SCAN_CHARS = 12_000  # about 1,800 words: a long manual page
 
 
 class _Generation:
@@ -236,6 +235,7 @@ class EmbeddedEngine:
     def _search_sync(self, query: SearchQuery) -> SearchResult:
         started = time.perf_counter()
         generation = self._current()
+        schema, searcher = generation.schema, generation.index.searcher()
         plan = build_plan(
             query.text, tokenize_plain, self._synonyms, self._stop_words,
             prefix_last=query.purpose in ("search", "suggest"),
@@ -243,16 +243,19 @@ class EmbeddedEngine:
         filters = [access.visibility_filter(query.principal), *query_filters(query)]
         fields = access.searchable_fields(query.principal)
         if plan.is_empty:
-            scoring: Query = Query.all_query()
-            final = restrict(generation.schema, scoring, filters, query.exclude_ids)
-            return self._collect(generation, final, query, plan, started, by_date=True)
-        final = restrict(generation.schema, plan_query(generation.schema, plan, fields, len(plan.groups)),
-                         filters, query.exclude_ids)
-        searcher = generation.index.searcher()
-        if len(plan.groups) > 1 and searcher.search(final, 1).count == 0:
-            # Like Meilisearch's matching strategy: when no document has every word, accept fewer.
-            final = restrict(generation.schema, plan_query(generation.schema, plan, fields, 1), filters, query.exclude_ids)
-        return self._collect(generation, final, query, plan, started)
+            final = restrict(schema, Query.all_query(), filters, query.exclude_ids)
+            order = {"order_by_field": "updated_at", "order": tantivy.Order.Desc}
+            found = searcher.search(final, query.limit, count=True, offset=query.offset, **order)
+            return self._collect(searcher, found, lambda: final, query, plan, started, by_date=True)
+        for required in _word_requirements(plan):
+            final = restrict(schema, plan_query(schema, plan, fields, required), filters, query.exclude_ids)
+            found = searcher.search(final, query.limit, count=True, offset=query.offset)
+            if found.count:
+                break
+        matching = lambda: restrict(  # noqa: E731
+            schema, plan_query(schema, plan, fields, required, scoring=False), filters, query.exclude_ids
+        )
+        return self._collect(searcher, found, matching, query, plan, started)
 
     def _similar_sync(self, doc_id_or_text: str, query: SearchQuery) -> SearchResult:
         started = time.perf_counter()
@@ -279,9 +282,11 @@ class EmbeddedEngine:
             max_query_terms=MLT_TERMS, min_word_length=3, stop_words=stop_words,
         )
         final = restrict(generation.schema, scoring, filters, excluded)
+        searcher = generation.index.searcher()
+        found = searcher.search(final, query.limit, count=True, offset=query.offset)
         highlight_text = " ".join(texts.get("title", "").split()[:5]) if source else doc_id_or_text
         plan = build_plan(highlight_text, tokenize_plain, {}, self._stop_words, prefix_last=False, allow_typos=False)
-        return self._collect(generation, final, query, plan, started)
+        return self._collect(searcher, found, lambda: final, query, plan, started)
 
     def _visible_source(self, generation: _Generation, doc_id: str, query: SearchQuery) -> SearchDocument | None:
         if not _looks_like_id(doc_id):
@@ -293,25 +298,31 @@ class EmbeddedEngine:
         return from_stored(searcher.doc(found[0][1])) if found else None
 
     def _collect(
-        self, generation: _Generation, final: Query, query: SearchQuery, plan: QueryPlan,
-        started: float, by_date: bool = False,
+        self, searcher: tantivy.Searcher, found: tantivy.SearchResult, matching: Callable[[], Query],
+        query: SearchQuery, plan: QueryPlan, started: float, by_date: bool = False,
     ) -> SearchResult:
-        searcher = generation.index.searcher()
-        order = {"order_by_field": "updated_at", "order": tantivy.Order.Desc} if by_date else {}
-        found = searcher.search(final, query.limit, count=True, offset=query.offset, **order)
-        hits = [
-            self._hit(from_stored(searcher.doc(address)), 0.0 if by_date else float(score), query, plan)
-            for score, address in found.hits
-        ]
-        facets = _facets(searcher, final)
+        """`matching()` builds a query with the same match set as the one that gave `found`, cheaper to run."""
+        docs = [(from_stored(searcher.doc(address)), score) for score, address in found.hits]
+        matchers: dict[str, Matcher] = {}
+        hits = [self._hit(doc, 0.0 if by_date else float(score), query, plan, matchers) for doc, score in docs]
+        if query.purpose == "suggest":
+            facets: dict[str, dict[str, int]] = {name: {} for name in FACET_FIELDS}
+        elif query.offset == 0 and found.count == len(docs):
+            facets = _facets_of(doc for doc, _ in docs)  # every match is in hand: no second pass
+        else:
+            facets = _facets(searcher, matching())
         return SearchResult(hits, found.count, facets, _elapsed(started))
 
-    def _hit(self, doc: SearchDocument, score: float, query: SearchQuery, plan: QueryPlan) -> Hit:
+    def _hit(
+        self, doc: SearchDocument, score: float, query: SearchQuery, plan: QueryPlan, matchers: dict[str, Matcher]
+    ) -> Hit:
         language = text_language(doc.language)
-        stemmer = lambda word: stem(word, language)  # noqa: E731
+        if language not in matchers:
+            matchers[language] = Matcher(plan, lambda word: stem(word, language))
+        matcher = matchers[language]
         title_tokens = tokens_with_offsets(doc.title)
-        title_html = render(doc.title, title_tokens, matched_positions(title_tokens, plan, stemmer), None)
-        snippet_html = self._snippet(doc, query, plan, stemmer)
+        title_html = render(doc.title, title_tokens, matcher.positions(title_tokens), None)
+        snippet_html = self._snippet(doc, query, matcher)
         allowed = access.retrievable_fields(query.principal)
         fields = {name: value for name, value in doc.to_json().items() if name in allowed}
         fields["updated_at"] = doc.updated_at
@@ -320,23 +331,51 @@ class EmbeddedEngine:
             doc.status, doc.category, doc.updated_at, fields,
         )
 
-    def _snippet(self, doc: SearchDocument, query: SearchQuery, plan: QueryPlan, stemmer: Stem) -> Markup:
+    def _snippet(self, doc: SearchDocument, query: SearchQuery, matcher: Matcher) -> Markup:
         width = SNIPPET_WORDS.get(query.purpose, 30)
         candidates = [name for name in access.highlight_fields(query.principal) if name not in ("title", "tags")]
-        best: tuple[tuple[int, int], str, list[Token], dict[int, int]] | None = None
+        best: tuple[tuple[int, int], str, bool, list[Token], dict[int, int]] | None = None
         for name in candidates:
-            text = field_text(doc, name)
+            text, cut = _bounded(field_text(doc, name))
             if not text.strip():
                 continue
             tokens = tokens_with_offsets(text)
-            matches = matched_positions(tokens, plan, stemmer)
+            matches = matcher.positions(tokens)
             key = (len(set(matches.values())), len(matches))
             if best is None or key > best[0]:
-                best = (key, text, tokens, matches)
+                best = (key, text, cut, tokens, matches)
         if best is None:
             return render("", [], {}, None)
-        _, text, tokens, matches = best
-        return render(text, tokens, matches, best_window(tokens, matches, width))
+        _, text, cut, tokens, matches = best
+        window = best_window(tokens, matches, width)
+        snippet = render(text, tokens, matches, window)
+        return snippet + ELLIPSIS if cut and window[1] == len(tokens) else snippet
+
+
+def _word_requirements(plan: QueryPlan) -> tuple[int, ...]:
+    """Every word first; when no document has them all, any of them (Meilisearch's matching
+    strategy, in one step: ranking already puts documents with more of the words first)."""
+    return (len(plan.groups), 1) if len(plan.groups) > 1 else (1,)
+
+
+def _bounded(text: str) -> tuple[str, bool]:
+    """The first SNIPPET_SCAN_CHARS of `text` (cut between words), and whether it was cut.
+
+    Snippets come from this window only, so a very long body costs no more than a long one."""
+    if len(text) <= SNIPPET_SCAN_CHARS:
+        return text, False
+    space = text.rfind(" ", 0, SNIPPET_SCAN_CHARS)
+    return text[: space if space > 0 else SNIPPET_SCAN_CHARS], True
+
+
+def _facets_of(docs: Iterable[SearchDocument]) -> dict[str, dict[str, int]]:
+    facets: dict[str, dict[str, int]] = {name: {} for name in FACET_FIELDS}
+    for doc in docs:
+        for name in FACET_FIELDS:
+            value = getattr(doc, name)
+            if value:
+                facets[name][value] = facets[name].get(value, 0) + 1
+    return facets
 
 
 def _add_all(writer: tantivy.IndexWriter, schema: tantivy.Schema, docs: Sequence[SearchDocument]) -> int:

@@ -8,7 +8,7 @@ import tantivy
 from tantivy import Occur, Query
 
 from search.access import And, Eq, Filter, In, MatchAll, Or
-from search.embedded_schema import ID_FIELDS, STEMMED, stem
+from search.embedded_schema import ID_FIELDS, PUBLIC_STEMMED, PUBLIC_TEXT, PUBLIC_TEXT_FIELDS, STEMMED, stem
 from search.plan import Alternative, QueryPlan, TermGroup
 from search.types import SearchQuery
 
@@ -66,43 +66,86 @@ def restrict(schema: tantivy.Schema, scoring: Query, filters: Sequence[Filter], 
     return Query.boolean_query(clauses)
 
 
-def plan_query(schema: tantivy.Schema, plan: QueryPlan, fields: Sequence[str], required: int) -> Query:
-    groups = [(Occur.Should, group_query(schema, group, fields)) for group in plan.groups]
+def plan_query(
+    schema: tantivy.Schema, plan: QueryPlan, fields: Sequence[str], required: int, scoring: bool = True
+) -> Query:
+    """Documents with at least `required` of the plan's groups. `scoring=False` builds the same
+    match set without the ranking clauses (for counting facets, where scores are not needed)."""
+    groups = [(Occur.Should, group_query(schema, group, fields, scoring)) for group in plan.groups]
     return Query.boolean_query(groups, max(1, min(required, len(groups))))
 
 
-def group_query(schema: tantivy.Schema, group: TermGroup, fields: Sequence[str]) -> Query:
-    return Query.boolean_query([(Occur.Should, _alternative_query(schema, alt, fields)) for alt in group.alternatives], 1)
+def group_query(schema: tantivy.Schema, group: TermGroup, fields: Sequence[str], scoring: bool = True) -> Query:
+    """One flat union per group (each level of nesting costs a pass over the matching documents).
 
-
-def _alternative_query(schema: tantivy.Schema, alternative: Alternative, fields: Sequence[str]) -> Query:
-    if len(alternative.words) > 1:
-        return _phrase_query(schema, alternative.words, fields)
-    return _word_query(schema, alternative, fields)
-
-
-def _word_query(schema: tantivy.Schema, alternative: Alternative, fields: Sequence[str]) -> Query:
-    word = alternative.words[0]
-    exact: list[Query] = []
-    relevance: list[tuple[Occur, Query]] = []
-    loose: list[tuple[Occur, Query]] = []
-    for field in fields:
-        weight = FIELD_WEIGHTS[field]
-        for clause in _exact_terms(schema, field, word):
-            exact.append(clause)
-            relevance.append((Occur.Should, Query.boost_query(clause, weight)))
-        if alternative.typos:
-            fuzzy = Query.fuzzy_term_query(schema, f"{field}_plain", word, alternative.typos, True, False)
-            loose.append((Occur.Should, Query.const_score_query(fuzzy, TYPO_WEIGHT * weight)))
-        if alternative.prefix:
-            prefixed = Query.fuzzy_term_query(schema, f"{field}_plain", word, 0, True, True)
-            loose.append((Occur.Should, Query.const_score_query(prefixed, PREFIX_BONUS + TYPO_WEIGHT * weight)))
-            if alternative.typos:
-                fuzzy_prefix = Query.fuzzy_term_query(schema, f"{field}_plain", word, alternative.typos, True, True)
-                loose.append((Occur.Should, Query.const_score_query(fuzzy_prefix, TYPO_WEIGHT * weight)))
+    Any exact (or stemmed) word or phrase of the group earns EXACT_BONUS once; per-field BM25
+    ranks among those; typo and prefix matches add small constant scores. Every clause that
+    matches anything is in `any_exact` or the loose tier, so `scoring=False` keeps the match set."""
+    words = [alt.words[0] for alt in group.alternatives if len(alt.words) == 1]
+    phrases = [alt.words for alt in group.alternatives if len(alt.words) > 1]
+    exact = [q for word in words for q in _exact_anywhere(schema, fields, word)]
+    exact += [Query.phrase_query(schema, f"{field}_plain", list(p)) for p in phrases for field in fields]
     any_exact = Query.boolean_query([(Occur.Should, q) for q in exact], 1)
-    tiers = [(Occur.Should, Query.const_score_query(any_exact, EXACT_BONUS)), *relevance, *loose]
-    return Query.boolean_query(tiers, 1)
+    clauses = [(Occur.Should, Query.const_score_query(any_exact, EXACT_BONUS) if scoring else any_exact)]
+    if scoring:
+        for field in fields:
+            weight = FIELD_WEIGHTS[field]
+            clauses += [(Occur.Should, Query.boost_query(q, weight)) for w in words for q in _ranking_terms(schema, field, w)]
+            clauses += [
+                (Occur.Should, Query.boost_query(Query.phrase_query(schema, f"{field}_plain", list(p)), weight))
+                for p in phrases
+            ]
+    for alternative in group.alternatives:
+        if len(alternative.words) == 1:
+            for field, weight in _loose_fields(fields):
+                clauses += _loose_clauses(schema, field, weight, alternative)
+    return Query.boolean_query(clauses, 1)
+
+
+def _ranking_terms(schema: tantivy.Schema, field: str, word: str) -> list[Query]:
+    """BM25 clauses for `word` in `field`: its stems (one per language field), plus the exact
+    form in the title, where it is cheap and tells "fattura" from "fatture"."""
+    clauses = [Query.term_query(schema, f"{field}_{language}", stem(word, language)) for language in STEMMED]
+    if field == "title":
+        clauses.append(Query.term_query(schema, "title_plain", word))
+    return clauses
+
+
+def _exact_anywhere(schema: tantivy.Schema, fields: Sequence[str], word: str) -> list[Query]:
+    """The word or its stem in any of `fields`, through the combined public fields when they cover them."""
+    if not set(PUBLIC_TEXT_FIELDS) <= set(fields):
+        return [clause for field in fields for clause in _exact_terms(schema, field, word)]
+    rest = [field for field in fields if field not in PUBLIC_TEXT_FIELDS]
+    clauses = [Query.term_query(schema, PUBLIC_TEXT, word)]
+    clauses += [Query.term_query(schema, PUBLIC_STEMMED[language], stem(word, language)) for language in STEMMED]
+    return clauses + [clause for field in rest for clause in _exact_terms(schema, field, word)]
+
+
+def _loose_fields(fields: Sequence[str]) -> list[tuple[str, float]]:
+    """Where typo and prefix matches are looked for: the title on its own (it weighs most),
+    every public field at once, and each remaining field (staff notes) apart."""
+    if not set(PUBLIC_TEXT_FIELDS) <= set(fields):
+        return [(f"{field}_plain", FIELD_WEIGHTS[field]) for field in fields]
+    rest = [field for field in fields if field not in PUBLIC_TEXT_FIELDS]
+    return [
+        ("title_plain", FIELD_WEIGHTS["title"] - FIELD_WEIGHTS["body"]),
+        (PUBLIC_TEXT, FIELD_WEIGHTS["body"]),
+        *((f"{field}_plain", FIELD_WEIGHTS[field]) for field in rest),
+    ]
+
+
+def _loose_clauses(schema: tantivy.Schema, field: str, weight: float, alternative: Alternative) -> list[tuple[Occur, Query]]:
+    word, typos = alternative.words[0], alternative.typos
+    clauses: list[tuple[Occur, Query]] = []
+    if alternative.prefix:
+        prefixed = Query.fuzzy_term_query(schema, field, word, 0, True, True)
+        clauses.append((Occur.Should, Query.const_score_query(prefixed, PREFIX_BONUS + TYPO_WEIGHT * weight)))
+    if typos:
+        # With a prefix, the typo-tolerant prefix automaton also matches every whole word within
+        # the typo budget: one automaton instead of two.
+        fuzzy = Query.fuzzy_term_query(schema, field, word, typos, True, alternative.prefix)
+        clauses.append((Occur.Should, Query.const_score_query(fuzzy, TYPO_WEIGHT * weight)))
+    return clauses
 
 
 def _exact_terms(schema: tantivy.Schema, field: str, word: str) -> list[Query]:
@@ -110,12 +153,3 @@ def _exact_terms(schema: tantivy.Schema, field: str, word: str) -> list[Query]:
     for language in STEMMED:
         clauses.append(Query.term_query(schema, f"{field}_{language}", stem(word, language)))
     return clauses
-
-
-def _phrase_query(schema: tantivy.Schema, words: Sequence[str], fields: Sequence[str]) -> Query:
-    phrases = [
-        (Occur.Should, Query.boost_query(Query.phrase_query(schema, f"{field}_plain", list(words)), FIELD_WEIGHTS[field]))
-        for field in fields
-    ]
-    matched = Query.boolean_query(phrases, 1)
-    return Query.boolean_query([(Occur.Must, matched), (Occur.Should, Query.const_score_query(matched, EXACT_BONUS))])

@@ -10,11 +10,16 @@ import tantivy
 from search.highlight import Token
 from search.types import SearchDocument
 
-SCHEMA_VERSION = "v1"
+SCHEMA_VERSION = "v2"
 PLAIN = "sportello_plain_v1"
 STEMMED = {"it": "sportello_it_v1", "en": "sportello_en_v1"}
 STEMMER_LANGUAGE = {"it": "italian", "en": "english"}
 TEXT_FIELDS: tuple[str, ...] = ("title", "tags", "resolution", "body", "staff_body")
+# Typo and prefix matching walk a term dictionary per field: one field holding every public
+# text field makes that walk happen once per word instead of once per field.
+PUBLIC_TEXT = "public_text_plain"
+PUBLIC_STEMMED = {language: f"public_text_{language}" for language in STEMMED}
+PUBLIC_TEXT_FIELDS: tuple[str, ...] = ("title", "tags", "resolution", "body")
 KEYWORD_FIELDS: tuple[str, ...] = ("kind", "category", "product", "status", "language", "audience")
 ID_FIELDS: tuple[str, ...] = ("company_id", "requester_id")
 NO_ID = 0  # u64 stand-in for None; database ids start at 1
@@ -58,6 +63,9 @@ def build_schema() -> tantivy.Schema:
         builder.add_text_field(f"{name}_plain", tokenizer_name=PLAIN)
         for language, tokenizer in STEMMED.items():
             builder.add_text_field(f"{name}_{language}", tokenizer_name=tokenizer)
+    builder.add_text_field(PUBLIC_TEXT, tokenizer_name=PLAIN, index_option="basic")
+    for language, tokenizer in STEMMED.items():
+        builder.add_text_field(PUBLIC_STEMMED[language], tokenizer_name=tokenizer, index_option="basic")
     builder.add_bytes_field("payload", stored=True)
     return builder.build()
 
@@ -88,6 +96,9 @@ def to_tantivy(doc: SearchDocument, schema: tantivy.Schema) -> tantivy.Document:
         if text:
             values[f"{name}_plain"] = text
             values[f"{name}_{language}"] = text
+    public = [field_text(doc, name) for name in PUBLIC_TEXT_FIELDS]
+    if any(public):
+        values[PUBLIC_TEXT] = values[PUBLIC_STEMMED[language]] = [text for text in public if text]
     return tantivy.Document.from_dict(values, schema)
 
 
@@ -100,10 +111,7 @@ def tokenize_plain(text: str) -> list[str]:
 
 
 def tokens_with_offsets(text: str) -> list[Token]:
-    return [
-        Token(token.text, token.char_offset_from, token.char_offset_to)
-        for token in plain_analyzer().pre_tokenize(text).tokens
-    ]
+    return [Token(t.text, t.char_offset_from, t.char_offset_to) for t in plain_analyzer().pre_tokenize(text).tokens]
 
 
 @lru_cache(maxsize=65_536)

@@ -7,7 +7,7 @@ by exact, stemmed, typo-tolerant or prefix comparison is marked; the rest is HTM
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from markupsafe import Markup, escape
 
@@ -17,8 +17,7 @@ Stem = Callable[[str], str]
 ELLIPSIS = "…"
 
 
-@dataclass(frozen=True)
-class Token:
+class Token(NamedTuple):  # a tuple: snippets build thousands of them per query
     text: str  # folded, unstemmed
     start: int  # character offsets into the original text
     end: int
@@ -28,6 +27,8 @@ def damerau_levenshtein(a: str, b: str, limit: int) -> int:
     """Optimal string alignment distance, giving up (returning limit + 1) once it exceeds limit."""
     if abs(len(a) - len(b)) > limit:
         return limit + 1
+    if a == b:
+        return 0
     previous_previous: list[int] = []
     previous = list(range(len(b) + 1))
     for i in range(1, len(a) + 1):
@@ -48,11 +49,16 @@ def token_matches(token: str, word: str, typos: int, prefix: bool, stem: Stem) -
         return True
     if len(word) > 2 and stem(token) == stem(word):
         return True
-    if typos and damerau_levenshtein(token, word, typos) <= typos:
+    if typos and _close_letters(token, word, typos) and damerau_levenshtein(token, word, typos) <= typos:
         return True
     if prefix:
         return _prefix_matches(token, word, typos)
     return False
+
+
+def _close_letters(a: str, b: str, typos: int) -> bool:
+    """A cheap necessary condition: each edit changes at most two letters of the letter sets."""
+    return len(set(a) ^ set(b)) <= 2 * typos
 
 
 def _prefix_matches(token: str, word: str, typos: int) -> bool:
@@ -66,32 +72,58 @@ def _prefix_matches(token: str, word: str, typos: int) -> bool:
     return False
 
 
+class Matcher:
+    """Which query group a token matches, remembered per distinct token for one query.
+
+    One query highlights several hits whose words mostly repeat: the (costly) typo and
+    stem comparisons run once per distinct word, not once per occurrence or per hit.
+    """
+
+    def __init__(self, plan: QueryPlan, stem: Stem) -> None:
+        self.plan = plan
+        self.stem = stem
+        self._verdicts: dict[str, int | None] = {}
+        self._singles = [
+            (group_index, alternative)
+            for group_index, group in enumerate(plan.groups)
+            for alternative in group.alternatives
+            if len(alternative.words) == 1
+        ]
+        self._phrases = [
+            (group_index, alternative.words)
+            for group_index, group in enumerate(plan.groups)
+            for alternative in group.alternatives
+            if len(alternative.words) > 1
+        ]
+
+    def group_of(self, text: str) -> int | None:
+        if text in self._verdicts:
+            return self._verdicts[text]
+        verdict = None
+        for group_index, alternative in self._singles:
+            if token_matches(text, alternative.words[0], alternative.typos, alternative.prefix, self.stem):
+                verdict = group_index
+                break
+        self._verdicts[text] = verdict
+        return verdict
+
+    def positions(self, tokens: list[Token]) -> dict[int, int]:
+        """Token index -> index of the query group it matched."""
+        found: dict[int, int] = {}
+        verdicts, group_of = self._verdicts, self.group_of
+        for position, (text, _, _) in enumerate(tokens):
+            group_index = verdicts[text] if text in verdicts else group_of(text)
+            if group_index is not None:
+                found[position] = group_index
+        for group_index, words in self._phrases:
+            for position in _phrase_positions(tokens, words):
+                found.setdefault(position, group_index)
+        return found
+
+
 def matched_positions(tokens: list[Token], plan: QueryPlan, stem: Stem) -> dict[int, int]:
     """Token index -> index of the query group it matched (each distinct word is compared once)."""
-    verdicts: dict[str, int | None] = {}
-    found: dict[int, int] = {}
-    for position, token in enumerate(tokens):
-        if token.text not in verdicts:
-            verdicts[token.text] = _matching_group(token.text, plan, stem)
-        group_index = verdicts[token.text]
-        if group_index is not None:
-            found[position] = group_index
-    for group_index, group in enumerate(plan.groups):
-        for alternative in group.alternatives:
-            if len(alternative.words) > 1:
-                for position in _phrase_positions(tokens, alternative.words):
-                    found.setdefault(position, group_index)
-    return found
-
-
-def _matching_group(text: str, plan: QueryPlan, stem: Stem) -> int | None:
-    for group_index, group in enumerate(plan.groups):
-        for alternative in group.alternatives:
-            if len(alternative.words) == 1 and token_matches(
-                text, alternative.words[0], alternative.typos, alternative.prefix, stem
-            ):
-                return group_index
-    return None
+    return Matcher(plan, stem).positions(tokens)
 
 
 def _phrase_positions(tokens: list[Token], words: tuple[str, ...]) -> list[int]:

@@ -132,6 +132,9 @@ class Hit:
 
 @dataclass(frozen=True)
 class SearchResult:
+    """`total` is exact. `facets` counts over every match; the embedded engine leaves them empty
+    for purpose "suggest", whose panel shows none (counting them would double the cost)."""
+
     hits: list[Hit]
     total: int
     facets: dict[str, dict[str, int]]

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from search.access import visibility_filter
 from search.embedded import EmbeddedEngine
-from search.embedded_schema import tokenize_plain
+from search.embedded_schema import SCHEMA_VERSION, tokenize_plain
 from search.highlight import damerau_levenshtein
 from search.lexicon import Lexicon
 from search.meili import filter_expression, primary_key
@@ -80,8 +80,8 @@ async def test_index_survives_reopen_and_rebuild_leaves_one_generation(tmp_path:
     assert await reopened.all_ids() == {"faq:1"}
     await reopened.rebuild([make_doc("faq:2", "Nuovo", "dopo")])
     generations = sorted(p.name for p in (tmp_path / "index").iterdir() if p.is_dir())
-    assert generations == ["v1-000002"]
-    assert (tmp_path / "index" / "CURRENT").read_text().strip() == "v1-000002"
+    assert generations == [f"{SCHEMA_VERSION}-000002"]
+    assert (tmp_path / "index" / "CURRENT").read_text().strip() == f"{SCHEMA_VERSION}-000002"
     other_process_view = EmbeddedEngine(tmp_path / "index")
     assert await other_process_view.all_ids() == {"faq:2"}
     await reopened.close()

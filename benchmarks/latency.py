@@ -1,0 +1,157 @@
+"""Search latency: the embedded engine in-process, the portal over HTTP, SQL LIKE and SQLite FTS5.
+
+    .venv/bin/python -m benchmarks.latency --docs 10000 --queries 300
+    .venv/bin/python -m benchmarks.latency --docs 100000 --queries 1000 --skip-like
+
+One run, one synthetic corpus (benchmarks/corpus.py), one query mix, for a rotating set of
+callers (staff, anonymous, requesters): full rebuild time, search and suggestion latency
+(p50/p99), "change searchable" latency (upsert one document, then search until it is found),
+the same queries through SQL LIKE and FTS5 with their ratio to the engine, and, when the
+portal's /search routes exist, the same queries over HTTP with a logged-in session.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import dataclasses
+import tempfile
+import time
+import uuid
+from pathlib import Path
+
+import httpx
+
+from benchmarks import corpus
+from benchmarks.portal_server import logged_in_client, prepare, running_portal
+from benchmarks.sqlite_baselines import build, fts_search, like_search
+from benchmarks.stats import percentile, table, timed
+from search.embedded import EmbeddedEngine
+from search.service import run_search
+from search.types import Principal, SearchQuery
+
+Row = list[object]
+
+
+def summary(label: str, timings: list[float], engine_p99: float | None = None) -> Row:
+    p99 = percentile(timings, 99)
+    ratio = f"{p99 / engine_p99:.1f}x" if engine_p99 else ""
+    return [label, len(timings), percentile(timings, 50), percentile(timings, 99), max(timings), ratio]
+
+
+async def engine_latency(engine: EmbeddedEngine, queries: list[corpus.BenchQuery], people: list[Principal]) -> dict[str, list[float]]:
+    timings: dict[str, list[float]] = {"search": [], "suggest": []}
+    await run_search(engine, SearchQuery("warm up", people[0]))
+    for n, bench in enumerate(queries):
+        query = SearchQuery(bench.text, people[n % len(people)], purpose=bench.purpose)
+        started = time.perf_counter()
+        await run_search(engine, query)
+        timings[bench.purpose].append((time.perf_counter() - started) * 1000)
+    return timings
+
+
+async def change_searchable(engine: EmbeddedEngine, template: corpus.SearchDocument, rounds: int = 10) -> list[float]:
+    """Milliseconds from the start of an upsert to the moment a search finds the document."""
+    timings = []
+    for _ in range(rounds):
+        marker = f"novita{uuid.uuid4().hex[:10]}"
+        doc = dataclasses.replace(template, id=f"faq:bench-{marker}", title=f"Nuova voce {marker}")
+        started = time.perf_counter()
+        await engine.upsert([doc])
+        while not (await run_search(engine, SearchQuery(marker + " ", Principal.staff(1)))).hits:
+            await asyncio.sleep(0.005)
+        timings.append((time.perf_counter() - started) * 1000)
+    return timings
+
+
+def sqlite_latency(
+    path: Path, docs: list[corpus.SearchDocument], queries: list[corpus.BenchQuery], people: list[Principal],
+    with_like: bool,
+) -> tuple[float, dict[str, list[float]]]:
+    build_ms, connection = timed(lambda: build(path, docs))
+    timings: dict[str, list[float]] = {"like": [], "fts5": []}
+    for n, bench in enumerate(queries):
+        who = people[n % len(people)]
+        if with_like:
+            timings["like"].append(timed(lambda: like_search(connection, bench.text, who))[0])
+        timings["fts5"].append(timed(lambda: fts_search(connection, bench.text, who, bench.purpose == "suggest"))[0])
+    connection.close()
+    return build_ms / 1000, timings
+
+
+async def http_latency(data_dir: Path, queries: list[corpus.BenchQuery]) -> dict[str, list[float]] | str:
+    """The same queries through the portal as a logged-in technician; a reason when impossible."""
+    await asyncio.to_thread(prepare, data_dir)
+    with running_portal(data_dir) as portal:
+        client = logged_in_client(portal)
+        try:
+            return _time_http(client, queries)
+        finally:
+            client.close()
+
+
+def _time_http(client: httpx.Client, queries: list[corpus.BenchQuery]) -> dict[str, list[float]] | str:
+    if client.get("/search", params={"q": "password"}).status_code == 404:
+        return "the portal has no /search route yet"
+    timings: dict[str, list[float]] = {"http search": [], "http suggest": []}
+    for bench in queries:
+        path = "/search/suggest" if bench.purpose == "suggest" else "/search"
+        elapsed, response = timed(lambda: client.get(path, params={"q": bench.text}))
+        if response.status_code != 200:
+            return f"GET {path} answered {response.status_code}"
+        timings[f"http {bench.purpose}"].append(elapsed)
+    return timings
+
+
+async def main(arguments: argparse.Namespace) -> None:
+    docs = list(corpus.generate(arguments.docs, seed=arguments.seed))
+    queries = corpus.query_mix(arguments.queries)
+    people = corpus.principals()
+    rows: list[Row] = []
+    with tempfile.TemporaryDirectory(prefix="sportello-bench-") as scratch:
+        data_dir = Path(scratch) / "data"
+        engine = EmbeddedEngine(data_dir / "index")
+        started = time.perf_counter()
+        await engine.rebuild(docs)
+        rebuild_s = time.perf_counter() - started
+        timings = await engine_latency(engine, queries, people)
+        search_p99 = percentile(timings["search"], 99)
+        rows.append(summary("engine search", timings["search"]))
+        rows.append(summary("engine suggest", timings["suggest"]))
+        changes = await change_searchable(engine, docs[0])
+        rows.append(summary("change searchable", changes))
+        await engine.close()
+        notes = [f"full rebuild of {len(docs)} documents: {rebuild_s:.1f} s"]
+        if not arguments.skip_sqlite:
+            sqlite_build_s, baseline = sqlite_latency(
+                Path(scratch) / "baseline.sqlite3", docs, queries, people, not arguments.skip_like
+            )
+            notes.append(f"SQLite table + FTS5 build: {sqlite_build_s:.1f} s")
+            for label, values in baseline.items():
+                if values:
+                    rows.append(summary(f"sqlite {label}", values, search_p99))
+        if not arguments.skip_http:
+            served = await http_latency(data_dir, queries)
+            if isinstance(served, str):
+                notes.append(f"HTTP: skipped, {served}")
+            else:
+                rows += [summary(label, values) for label, values in served.items()]
+    print(f"{len(docs)} documents, {len(queries)} queries, callers rotating over {len(people)} principals")
+    print(table(["what", "n", "p50 ms", "p99 ms", "max ms", "p99 vs engine search"], rows))
+    for note in notes:
+        print(note)
+
+
+def parse(argv: list[str] | None = None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--docs", type=int, default=10_000, help="corpus size (10000 or 100000)")
+    parser.add_argument("--queries", type=int, default=300, help="queries in the mix")
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--skip-like", action="store_true", help="no SQL LIKE baseline (slow at 100k)")
+    parser.add_argument("--skip-sqlite", action="store_true", help="no SQLite baselines at all")
+    parser.add_argument("--skip-http", action="store_true", help="no portal over HTTP")
+    return parser.parse_args(argv)
+
+
+if __name__ == "__main__":
+    asyncio.run(main(parse()))

@@ -1,0 +1,174 @@
+"""Relevance on public FAQ-retrieval collections, through the portal's real path.
+
+    .venv/bin/python -m benchmarks.relevance --faqs /work/shared/bench/qa4faq/faqs.jsonl \\
+        --queries /work/shared/bench/qa4faq/queries_dev.tsv --qrels /work/shared/bench/qa4faq/qrels_dev.tsv \\
+        --out /tmp/qa4faq.run --language it
+
+A fresh portal (temporary DATA_DIR, SQLite migrated the way `sportello migrate` does) imports
+every FAQ as a Markdown article through the knowledge-base importer (app/kb/importer.py), the
+search outbox is drained into the embedded engine, then every question is asked anonymously
+through app.searching.service.search_for, the function behind the new-ticket suggestions.
+`--direct` is the fallback that skips the portal and indexes SearchDocuments straight into an
+engine (for when the importer is broken): its numbers say nothing about the import path.
+The collections stay outside the repository (see their licences); nothing is copied here.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import re
+import tempfile
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+
+import yaml
+
+from benchmarks.relevance_metrics import evaluate
+from benchmarks.stats import table
+from search.embedded import EmbeddedEngine
+from search.service import run_search
+from search.types import Principal, SearchDocument, SearchQuery
+
+RUN_DEPTH = 25
+CATEGORY = "faq-benchmark"
+
+
+@dataclass(frozen=True)
+class Faq:
+    id: str
+    question: str
+    answer: str
+    tags: list[str]
+
+    @property
+    def slug(self) -> str:
+        return "faq-" + re.sub(r"[^a-z0-9]+", "-", self.id.lower()).strip("-")
+
+
+def load_faqs(path: Path) -> list[Faq]:
+    with path.open(encoding="utf-8") as lines:
+        return [Faq(str(d["id"]), d["question"], d["answer"], [str(t) for t in d.get("tags") or []])
+                for d in map(json.loads, lines) if d]
+
+
+def load_pairs(path: Path) -> list[tuple[str, str]]:
+    with path.open(encoding="utf-8") as lines:
+        return [tuple(line.rstrip("\n").split("\t", 1)) for line in lines if "\t" in line]  # type: ignore[misc]
+
+
+def load_judgments(path: Path) -> dict[str, set[str]]:
+    judged: dict[str, set[str]] = {}
+    for qid, faq_id in load_pairs(path):
+        judged.setdefault(qid, set()).add(faq_id.strip())
+    return judged
+
+
+def write_kb_folder(root: Path, faqs: list[Faq], language: str) -> None:
+    """kb_content layout: categories.yml and one faq/<lang>/<slug>.md with front matter per FAQ."""
+    (root / "faq" / language).mkdir(parents=True)
+    categories = [{"key": CATEGORY, "name_it": "FAQ di prova", "name_en": "Benchmark FAQ"}]
+    (root / "categories.yml").write_text(yaml.safe_dump(categories, allow_unicode=True), encoding="utf-8")
+    for faq in faqs:
+        front = {"title": " ".join(faq.question.split()) or faq.id, "slug": faq.slug, "category": CATEGORY,
+                 "language": language, "audience": "public", "tags": faq.tags}
+        text = f"---\n{yaml.safe_dump(front, allow_unicode=True, sort_keys=False)}---\n{faq.answer}\n"
+        (root / "faq" / language / f"{faq.slug}.md").write_text(text, encoding="utf-8")
+
+
+async def ask_portal(faqs: list[Faq], questions: list[tuple[str, str]], language: str, purpose: str) -> dict[str, list[tuple[str, float]]]:
+    """The real path: migrate, import the Markdown folder, drain the outbox, search_for(anonymous)."""
+    with tempfile.TemporaryDirectory(prefix="sportello-relevance-") as scratch:
+        os.environ.update({"DATA_DIR": str(Path(scratch) / "data"), "DATABASE_URL": "", "SEARCH_ENGINE": "embedded",
+                           "DEFAULT_LOCALE": language})
+        from tortoise import Tortoise
+
+        from app.cli import migrate_database
+        from app.db import tortoise_config
+        from app.kb.importer import import_kb
+        from app.searching.engine import close_engines
+        from app.searching.indexer import drain_all
+        from app.searching.service import ready_engine, search_for
+        from app.searching.sources import document_sources
+        from app.settings import get_settings
+
+        settings = get_settings()
+        await migrate_database()
+        await Tortoise.init(config=tortoise_config(settings))
+        try:
+            root = Path(scratch) / "kb_content"
+            write_kb_folder(root, faqs, language)
+            report = await import_kb(settings, root)
+            if report.errors:
+                raise SystemExit("import failed:\n" + "\n".join(report.errors[:10]))
+            drained = await drain_all(await ready_engine(settings), document_sources())
+            print(f"imported: {report.summary()}; indexed {drained.upserted} documents")
+            by_slug = {faq.slug: faq.id for faq in faqs}
+            runs: dict[str, list[tuple[str, float]]] = {}
+            for qid, text in questions:
+                result = await search_for(settings, None, text, purpose=purpose, per_page=RUN_DEPTH)
+                runs[qid] = [(by_slug[hit.url.rstrip("/").rsplit("/", 1)[-1]], hit.score) for hit in result.hits]
+            return runs
+        finally:
+            await close_engines()
+            await Tortoise.close_connections()
+
+
+async def ask_direct(faqs: list[Faq], questions: list[tuple[str, str]], language: str, purpose: str) -> dict[str, list[tuple[str, float]]]:
+    """Fallback without the portal: the FAQ as SearchDocuments in a bare engine."""
+    with tempfile.TemporaryDirectory(prefix="sportello-relevance-") as scratch:
+        engine = EmbeddedEngine(Path(scratch) / "index")
+        now = datetime.now(timezone.utc)
+        await engine.rebuild(
+            SearchDocument(id=f"faq:{faq.slug}", kind="faq", title=faq.question, body=faq.answer, tags=faq.tags,
+                           category=CATEGORY, product="", language=language, audience="public", company_id=None,
+                           requester_id=None, status="published", url=f"/kb/{faq.slug}", updated_at=now)
+            for faq in faqs
+        )
+        by_slug = {faq.slug: faq.id for faq in faqs}
+        runs: dict[str, list[tuple[str, float]]] = {}
+        for qid, text in questions:
+            query = SearchQuery(text, Principal.anonymous(language), purpose=purpose, limit=RUN_DEPTH)
+            result = await run_search(engine, query)
+            runs[qid] = [(by_slug[hit.id.split(":", 1)[1]], hit.score) for hit in result.hits]
+        await engine.close()
+        return runs
+
+
+def write_run(path: Path, runs: dict[str, list[tuple[str, float]]]) -> None:
+    with path.open("w", encoding="utf-8") as out:
+        for qid, ranked in runs.items():
+            for faq_id, score in ranked[:RUN_DEPTH]:
+                out.write(f"{qid}\t{faq_id}\t{score:.4f}\n")
+
+
+async def main(arguments: argparse.Namespace) -> None:
+    faqs = load_faqs(arguments.faqs)
+    questions = load_pairs(arguments.queries)
+    judgments = load_judgments(arguments.qrels)
+    ask = ask_direct if arguments.direct else ask_portal
+    runs = await ask(faqs, questions, arguments.language, arguments.purpose)
+    write_run(arguments.out, runs)
+    scores = evaluate({qid: [faq_id for faq_id, _ in ranked] for qid, ranked in runs.items()}, judgments)
+    path = "direct engine (fallback)" if arguments.direct else "portal: KB importer + outbox + search_for"
+    print(f"{len(faqs)} FAQ, {len(questions)} questions, {len(judgments)} judged; path: {path}; purpose {arguments.purpose}")
+    print(table(list(scores), [[f"{value:.4f}" for value in scores.values()]]))
+
+
+def parse(argv: list[str] | None = None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--faqs", type=Path, required=True)
+    parser.add_argument("--queries", type=Path, required=True)
+    parser.add_argument("--qrels", type=Path, required=True)
+    parser.add_argument("--out", type=Path, required=True, help="run file: qid<TAB>faq id<TAB>score")
+    parser.add_argument("--language", choices=("it", "en"), default="it", help="language of the collection")
+    parser.add_argument("--purpose", choices=("suggest", "search"), default="suggest")
+    parser.add_argument("--direct", action="store_true", help="fallback: skip the portal, index documents directly")
+    return parser.parse_args(argv)
+
+
+if __name__ == "__main__":
+    asyncio.run(main(parse()))

@@ -1,0 +1,65 @@
+"""The shortcuts taken for speed give the same answers as the long way."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from search.embedded import SNIPPET_SCAN_CHARS, EmbeddedEngine
+from search.service import run_search
+from search.types import Principal, SearchQuery
+from tests.search.conftest import make_doc
+
+STAFF = Principal.staff(1)
+
+
+async def test_facets_counted_by_the_index_equal_facets_counted_from_the_hits(tmp_path: Path) -> None:
+    engine = EmbeddedEngine(tmp_path / "index")
+    await engine.upsert([
+        make_doc(f"faq:{n}", f"Stampante {n}", "toner esaurito", category=("rete", "uffici", "")[n % 3],
+                 product=("laser", "inkjet")[n % 2], status=("published", "draft")[n % 2])
+        for n in range(9)
+    ] + [make_doc("document:1", "Manuale stampnte", "la stampante di rete", kind="document", category="rete")])
+    for text in ("stampante ", "stampa", "toner rete "):
+        everything = await run_search(engine, SearchQuery(text, STAFF, limit=100))  # every match in hand
+        paged = await run_search(engine, SearchQuery(text, STAFF, limit=2))  # counted by the index
+        assert everything.total == paged.total == len(everything.hits) > 2
+        assert paged.facets == everything.facets
+        second_page = await run_search(engine, SearchQuery(text, STAFF, limit=2, offset=2))
+        assert second_page.facets == everything.facets and second_page.total == everything.total
+    await engine.close()
+
+
+async def test_suggestions_return_hits_and_totals_without_facets(tmp_path: Path) -> None:
+    engine = EmbeddedEngine(tmp_path / "index")
+    await engine.upsert([make_doc(f"faq:{n}", f"Cedolino di {m}", "busta paga") for n, m in enumerate(("marzo", "aprile", "maggio"))])
+    result = await run_search(engine, SearchQuery("cedol", STAFF, purpose="suggest", limit=2))
+    assert len(result.hits) == 2 and result.total == 3
+    assert all(counts == {} for counts in result.facets.values())
+    await engine.close()
+
+
+async def test_a_body_longer_than_the_scan_window_still_gets_a_cropped_snippet(tmp_path: Path) -> None:
+    engine = EmbeddedEngine(tmp_path / "index")
+    before = " ".join(f"riga{n}" for n in range(300))
+    after = " ".join(f"riga{n}" for n in range(SNIPPET_SCAN_CHARS // 4))
+    await engine.upsert([make_doc("faq:1", "Manuale lungo", f"{before} il modem lampeggia {after} modem finale")])
+    hit = (await run_search(engine, SearchQuery("lampeggia ", STAFF))).hits[0]
+    text = re.sub(r"<[^>]+>", "", hit.snippet_html)
+    assert "<mark>lampeggia</mark>" in hit.snippet_html
+    assert text.startswith("…") and text.endswith("…") and len(text.split()) <= 40
+    tail = (await run_search(engine, SearchQuery("finale ", STAFF))).hits[0]
+    assert tail.id == "faq:1" and "finale" not in tail.snippet_html  # found by the index, shown from the window
+    await engine.close()
+
+
+async def test_typo_and_prefix_matches_in_every_public_field_are_found(tmp_path: Path) -> None:
+    engine = EmbeddedEngine(tmp_path / "index")
+    await engine.upsert([
+        make_doc("faq:1", "Titolo", "corpo", tags=["timbrature"]),
+        make_doc("ticket:2", "Altro", "niente", audience="public", resolution="Reinstallato il certificato"),
+    ])
+    assert [h.id for h in (await run_search(engine, SearchQuery("timbrture ", STAFF))).hits] == ["faq:1"]
+    assert [h.id for h in (await run_search(engine, SearchQuery("certific", STAFF))).hits] == ["ticket:2"]
+    assert [h.id for h in (await run_search(engine, SearchQuery("certifcato ", STAFF))).hits] == ["ticket:2"]
+    await engine.close()
