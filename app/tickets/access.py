@@ -1,0 +1,66 @@
+"""Who may see which ticket: the one place that decides it.
+
+Staff see every ticket. A requester sees his own tickets and, when his company shares tickets and he
+is allowed to, every ticket of his company. Everything else answers 404.
+"""
+
+import re
+
+from starlette.exceptions import HTTPException
+from tortoise.expressions import Q
+from tortoise.queryset import QuerySet
+
+from app.accounts.models import User
+from app.tickets.models import Ticket
+from app.tickets.workflow import Actor
+
+TICKET_REF = re.compile(r"^(?:TT(?P<number>\d{1,9})|(?P<id>\d{1,9}))$", re.IGNORECASE)
+
+
+def sees_company_tickets(user: User) -> bool:
+    company = user.company if user.company_id else None
+    return bool(company is not None and company.shares_tickets and user.sees_company_tickets)
+
+
+def visibility(user: User) -> Q:
+    """The filter of the tickets `user` may see (the user's company must be loaded)."""
+    if user.is_staff:
+        return Q()
+    if sees_company_tickets(user):
+        return Q(requester_id=user.id) | Q(company_id=user.company_id)
+    return Q(requester_id=user.id)
+
+
+def can_see(user: User, ticket: Ticket) -> bool:
+    if user.is_staff or ticket.requester_id == user.id:
+        return True
+    return sees_company_tickets(user) and ticket.company_id is not None and ticket.company_id == user.company_id
+
+
+def actor_for(user: User) -> Actor:
+    return Actor.STAFF if user.is_staff else Actor.REQUESTER
+
+
+def visible_tickets(user: User) -> QuerySet[Ticket]:
+    return Ticket.filter(visibility(user))
+
+
+def parse_ref(ref: str) -> Q | None:
+    """`TT12` names a ticket by number, `12` by id; anything else names nothing."""
+    match = TICKET_REF.match(ref.strip())
+    if match is None:
+        return None
+    return Q(number=int(match["number"])) if match["number"] else Q(id=int(match["id"]))
+
+
+async def ticket_for(user: User, ref: str) -> Ticket:
+    """The ticket `ref` if `user` may see it, with its people loaded; 404 otherwise."""
+    where = parse_ref(ref)
+    if where is None:
+        raise HTTPException(status_code=404)
+    ticket = await visible_tickets(user).filter(where).select_related(
+        "requester", "company", "assignee", "taken_by", "opened_by", "category", "product", "duplicate_of"
+    ).first()
+    if ticket is None:
+        raise HTTPException(status_code=404)
+    return ticket

@@ -1,0 +1,113 @@
+"""What the detail and print pages show, for this viewer: requesters never get internal notes or the audit."""
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
+
+from app.accounts.models import Role, User
+from app.i18n import N_, _
+from app.tickets import service
+from app.tickets.access import actor_for
+from app.tickets.choices import LabelledStrEnum, Priority, Severity
+from app.tickets.listing import ticket_sla
+from app.tickets.models import Attachment, Category, Comment, EventKind, Product, Ticket, TicketEvent, WorkLog
+from app.tickets.workflow import Actor, Event, Status, TicketType, allowed_events, can
+
+BUTTON_EVENTS_EXCLUDED = frozenset({Event.CUSTOMER_REPLY, Event.AUTO_CLOSE})
+FIELD_LABELS: dict[str, str] = {
+    "title": N_("Title"), "ticket_type": N_("Type"), "priority": N_("Priority"), "severity": N_("Severity"),
+    "category_id": N_("Category"), "product_id": N_("Product"), "planned_hours": N_("Planned hours"),
+    "planned_days": N_("Planned days"), "resolution": N_("Solution information"),
+}
+
+
+@dataclass(frozen=True)
+class NumberedComment:
+    number: int
+    comment: Comment
+
+
+def status_label(value: str) -> str:
+    try:
+        return Status(value).label
+    except ValueError:
+        return value
+
+
+ENUM_FIELDS: dict[str, type[LabelledStrEnum]] = {"ticket_type": TicketType, "priority": Priority, "severity": Severity}
+
+
+def _field_value(name: str, value: str) -> str:
+    enum_class = ENUM_FIELDS.get(name)
+    if enum_class is None or not value:
+        return value
+    try:
+        return enum_class(value).label
+    except ValueError:
+        return value
+
+
+def field_changes(event: TicketEvent) -> list[tuple[str, str, str]]:
+    """(field msgid, old, new) triples of a FIELDS audit row, values shown in the reader's language."""
+    rows = []
+    for line in event.detail.splitlines():
+        name, _tab, rest = line.partition("\t")
+        old, _tab, new = rest.partition("\t")
+        rows.append((FIELD_LABELS.get(name, name), _field_value(name, old), _field_value(name, new)))
+    return rows
+
+
+def duration(value: timedelta | None) -> str:
+    """Working time as hours and minutes; the sign is dropped (the sentence around it says late or left)."""
+    if value is None:
+        return ""
+    minutes = int(abs(value).total_seconds() // 60)
+    return _("%(hours)s h %(minutes)s min", hours=minutes // 60, minutes=minutes % 60)
+
+
+def actions_for(user: User, ticket: Ticket) -> list[Event]:
+    actor = actor_for(user)
+    if actor is Actor.STAFF and not user.has_role(Role.TECHNICIAN):
+        return []
+    return [e for e in allowed_events(ticket.status, actor, ticket.ticket_type) if e not in BUTTON_EVENTS_EXCLUDED]
+
+
+async def detail_context(user: User, ticket: Ticket) -> dict[str, Any]:
+    staff = user.is_staff
+    comments_query = Comment.filter(ticket_id=ticket.id).select_related("author")
+    if not staff:
+        comments_query = comments_query.filter(internal=False)
+    comments = [NumberedComment(i, c) for i, c in enumerate(await comments_query.order_by("id"), start=1)]
+    events_query = TicketEvent.filter(ticket_id=ticket.id).select_related("actor").order_by("id")
+    if not staff:
+        events_query = events_query.filter(kind__in=[EventKind.CREATED, EventKind.STATUS])
+    cal, now = await service.business_calendar(), service.now_utc()
+    context: dict[str, Any] = {
+        "ticket": ticket,
+        "comments": comments,
+        "attachments": await Attachment.filter(ticket_id=ticket.id).select_related("uploaded_by"),
+        "events": await events_query,
+        "sla": ticket_sla(ticket, cal, now),
+        "actions": actions_for(user, ticket),
+        "can_comment": staff or can(ticket.status, Actor.REQUESTER, Event.CUSTOMER_REPLY, ticket.ticket_type),
+        "duplicates": await Ticket.filter(duplicate_of_id=ticket.id).order_by("id"),
+        "is_staff": staff,
+        "is_technician": user.has_role(Role.TECHNICIAN),
+        "status_label": status_label,
+        "field_changes": field_changes,
+        "EventKind": EventKind,
+        "Event": Event,
+        "typed": {},
+        "duration": duration,
+        "today": date.today().isoformat(),
+    }
+    if staff:
+        context.update(
+            work_logs=await WorkLog.filter(ticket_id=ticket.id).select_related("technician"),
+            actual_hours=await service.actual_hours(ticket),
+            technicians=await service.technicians(),
+            categories=await Category.all(), products=await Product.all(),
+            types=list(TicketType), priorities=list(Priority), severities=list(Severity),
+            can_discard=can(ticket.status, Actor.STAFF, Event.DISCARD, ticket.ticket_type),
+        )
+    return context

@@ -1,0 +1,169 @@
+"""Ticket lists: the query-string parameters (pure parsing) and the filtered, sorted, paginated query.
+
+Everything happens on the server, so the lists work without JavaScript and links can be shared.
+"""
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+from urllib.parse import urlencode
+
+from tortoise.expressions import Q
+
+from app.accounts.models import User
+from app.tickets.access import TICKET_REF, sees_company_tickets, visible_tickets
+from app.tickets.models import Ticket
+from app.tickets.sla import SLA_TARGET_HOURS, BusinessCalendar, SlaState, SlaStatus, sla_state
+from app.tickets.workflow import CLOSED_STATUSES, NOT_TAKEN_IN_CHARGE, OPEN_STATUSES, WAITING_FOR_STAFF, Status
+
+PAGE_SIZES: tuple[int, ...] = (10, 25, 50)
+SORTS: Mapping[str, str] = {
+    "number": "number", "title": "title", "status": "status", "priority": "priority", "type": "ticket_type",
+    "category": "category__name", "product": "product__name", "requester": "requester__full_name",
+    "updated": "updated_at", "created": "created_at",
+}
+# Column filters: query-string name -> how it narrows the query.
+TEXT_FILTERS: Mapping[str, str] = {
+    "f_title": "title__icontains", "f_category": "category__name__icontains",
+    "f_product": "product__name__icontains", "f_requester": "requester__full_name__icontains",
+}
+CHOICE_FILTERS: Mapping[str, str] = {"f_status": "status", "f_priority": "priority", "f_type": "ticket_type"}
+VIEWS = ("open", "closed")
+SCOPES = ("mine", "company")
+QUEUES = ("unassigned", "mine", "waiting", "sla")
+
+
+@dataclass(frozen=True)
+class ListParams:
+    view: str = "open"
+    scope: str = "mine"
+    q: str = ""
+    filters: dict[str, str] = field(default_factory=dict)
+    sort: str = "updated"
+    descending: bool = True
+    size: int = 10
+    page: int = 1
+
+    def query_string(self, **overrides: object) -> str:
+        """This list's URL parameters with some changed (page links, sort links)."""
+        values = replace(self, **overrides)  # type: ignore[arg-type]
+        pairs: dict[str, object] = {"view": values.view, "scope": values.scope, "q": values.q, **values.filters,
+                                    "sort": values.sort, "dir": "desc" if values.descending else "asc",
+                                    "size": values.size, "page": values.page}
+        return urlencode({k: v for k, v in pairs.items() if v not in ("", None)})
+
+    def sort_link(self, column: str) -> str:
+        descending = not self.descending if column == self.sort else False
+        return self.query_string(sort=column, descending=descending, page=1)
+
+
+def _positive_int(raw: str | None, default: int) -> int:
+    return int(raw) if raw and raw.isdigit() and 0 < int(raw) < 100_000 else default
+
+
+def parse_params(query: Mapping[str, str]) -> ListParams:
+    filters = {name: query.get(name, "").strip()[:100] for name in (*TEXT_FILTERS, *CHOICE_FILTERS, "f_number")}
+    size = _positive_int(query.get("size"), 10)
+    sort = query.get("sort", "updated")
+    return ListParams(
+        view=query.get("view") if query.get("view") in VIEWS else "open",
+        scope=query.get("scope") if query.get("scope") in SCOPES else "mine",
+        q=query.get("q", "").strip()[:100],
+        filters={k: v for k, v in filters.items() if v},
+        sort=sort if sort in SORTS else "updated",
+        descending=query.get("dir", "desc" if sort == "updated" else "asc") != "asc",
+        size=size if size in PAGE_SIZES else 10,
+        page=_positive_int(query.get("page"), 1),
+    )
+
+
+def _number_filter(text: str) -> Q | None:
+    match = TICKET_REF.match(text)
+    if match is None:
+        return None
+    return Q(number=int(match["number"] or match["id"]))
+
+
+def _global_filter(text: str) -> Q:
+    where = (Q(title__icontains=text) | Q(description__icontains=text) | Q(requester__full_name__icontains=text)
+             | Q(category__name__icontains=text) | Q(product__name__icontains=text))
+    number = _number_filter(text)
+    return where | number if number is not None else where
+
+
+def filter_query(params: ListParams) -> Q:
+    where = Q()
+    for name, lookup in TEXT_FILTERS.items():
+        if params.filters.get(name):
+            where &= Q(**{lookup: params.filters[name]})
+    for name, column in CHOICE_FILTERS.items():
+        if params.filters.get(name):
+            where &= Q(**{column: params.filters[name]})
+    if params.filters.get("f_number"):
+        where &= _number_filter(params.filters["f_number"]) or Q(id=-1)
+    if params.q:
+        where &= _global_filter(params.q)
+    return where
+
+
+@dataclass(frozen=True)
+class TicketPage:
+    tickets: list[Ticket]
+    total: int
+    params: ListParams
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.params.size))
+
+    @property
+    def first_row(self) -> int:
+        return 0 if self.total == 0 else (self.params.page - 1) * self.params.size + 1
+
+    @property
+    def last_row(self) -> int:
+        return min(self.total, self.params.page * self.params.size)
+
+
+async def ticket_page(user: User, params: ListParams) -> TicketPage:
+    query = visible_tickets(user)
+    if not user.is_staff and not (params.scope == "company" and sees_company_tickets(user)):
+        query = query.filter(requester_id=user.id)
+    statuses = CLOSED_STATUSES if params.view == "closed" else OPEN_STATUSES
+    query = query.filter(status__in=list(statuses)).filter(filter_query(params))
+    total = await query.count()
+    pages = max(1, -(-total // params.size))
+    params = replace(params, page=min(params.page, pages))
+    order = SORTS[params.sort]
+    rows = await query.order_by(f"-{order}" if params.descending else order, "-id").offset(
+        (params.page - 1) * params.size
+    ).limit(params.size).select_related("requester", "company", "assignee", "category", "product")
+    return TicketPage(rows, total, params)
+
+
+# ---- technicians' queues ----
+
+def ticket_sla(ticket: Ticket, cal: BusinessCalendar, now: datetime) -> SlaState:
+    return sla_state(ticket.sla_deadline, ticket.taken_at, now, target_hours=SLA_TARGET_HOURS[ticket.priority], cal=cal)
+
+
+async def queue(user: User, name: str, cal: BusinessCalendar, now: datetime) -> list[Ticket]:
+    base = Ticket.filter(status__in=list(OPEN_STATUSES)).select_related(
+        "requester", "company", "assignee", "category", "product"
+    )
+    if name == "unassigned":
+        return await base.filter(assignee_id=None).order_by("sla_deadline")
+    if name == "mine":
+        return await base.filter(assignee_id=user.id).order_by("-updated_at")
+    if name == "waiting":
+        return await base.filter(assignee_id=user.id, status__in=list(WAITING_FOR_STAFF)).order_by("updated_at")
+    candidates = await base.filter(status__in=list(NOT_TAKEN_IN_CHARGE)).order_by("sla_deadline")
+    late = (SlaStatus.AT_RISK, SlaStatus.BREACHED)
+    return [t for t in candidates if ticket_sla(t, cal, now).status in late]
+
+
+async def queue_counts(user: User, cal: BusinessCalendar, now: datetime) -> dict[str, int]:
+    return {name: len(await queue(user, name, cal, now)) for name in QUEUES}
+
+
+STATUS_CHOICES: tuple[Status, ...] = tuple(Status)

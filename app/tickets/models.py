@@ -1,0 +1,237 @@
+"""Tickets with their comments, attachments, work log and audit trail, plus the admin-managed lists."""
+
+from typing import TYPE_CHECKING
+
+from tortoise import fields
+from tortoise.models import Model
+
+from app.tickets.choices import LabelledStrEnum, Priority, Severity, attach_labels
+from app.tickets.workflow import Status, TicketType
+
+if TYPE_CHECKING:  # imported models would be registered a second time under this app label
+    from app.accounts.models import Company, User
+
+
+class Channel(LabelledStrEnum):
+    PORTAL = "portal"
+    EMAIL = "email"
+    PHONE = "phone"
+
+
+attach_labels(
+    Channel,
+    {Channel.PORTAL: ("Portale", "Portal"), Channel.EMAIL: ("Email", "Email"), Channel.PHONE: ("Telefono", "Phone")},
+)
+
+
+class EventKind(LabelledStrEnum):
+    CREATED = "created"
+    STATUS = "status"
+    ASSIGNED = "assigned"
+    FIELDS = "fields"
+    COMMENT = "comment"
+    NOTE = "note"
+    ATTACHMENT = "attachment"
+    WORK = "work"
+    DUPLICATE = "duplicate"
+
+
+attach_labels(
+    EventKind,
+    {
+        EventKind.CREATED: ("Ticket aperto", "Ticket opened"),
+        EventKind.STATUS: ("Cambio di stato", "Status change"),
+        EventKind.ASSIGNED: ("Assegnazione", "Assignment"),
+        EventKind.FIELDS: ("Dati modificati", "Details changed"),
+        EventKind.COMMENT: ("Commento", "Comment"),
+        EventKind.NOTE: ("Nota interna", "Internal note"),
+        EventKind.ATTACHMENT: ("Allegato", "Attachment"),
+        EventKind.WORK: ("Lavoro registrato", "Work logged"),
+        EventKind.DUPLICATE: ("Duplicato", "Duplicate"),
+    },
+)
+
+
+class Category(Model):
+    id = fields.IntField(primary_key=True)
+    name = fields.CharField(max_length=100, unique=True)
+    active = fields.BooleanField(default=True)
+
+    class Meta:
+        table = "ticket_category"
+        ordering = ["name"]
+
+
+class Product(Model):
+    id = fields.IntField(primary_key=True)
+    name = fields.CharField(max_length=100, unique=True)
+    active = fields.BooleanField(default=True)
+
+    class Meta:
+        table = "ticket_product"
+        ordering = ["name"]
+
+
+class Closure(Model):
+    """A day support is closed (besides weekends and Italian public holidays), set by an admin."""
+
+    id = fields.IntField(primary_key=True)
+    day = fields.DateField(unique=True)
+    reason = fields.CharField(max_length=200, default="")
+
+    class Meta:
+        table = "ticket_closure"
+        ordering = ["day"]
+
+
+class Ticket(Model):
+    id = fields.IntField(primary_key=True)
+    number = fields.IntField(unique=True, null=True, description="Shown as TT followed by the number")
+    title = fields.CharField(max_length=200)
+    ticket_type = fields.CharEnumField(TicketType, max_length=30)
+    priority = fields.CharEnumField(Priority, max_length=20, default=Priority.MEDIA)
+    severity = fields.CharEnumField(Severity, max_length=20, default=Severity.NON_BLOCCANTE)
+    status = fields.CharEnumField(Status, max_length=30, default=Status.APERTO)
+    channel = fields.CharEnumField(Channel, max_length=10, default=Channel.PORTAL)
+    category: fields.ForeignKeyNullableRelation[Category] = fields.ForeignKeyField(
+        "tickets.Category", related_name="tickets", null=True, on_delete=fields.SET_NULL
+    )
+    product: fields.ForeignKeyNullableRelation[Product] = fields.ForeignKeyField(
+        "tickets.Product", related_name="tickets", null=True, on_delete=fields.SET_NULL
+    )
+    description = fields.TextField()
+    requester: fields.ForeignKeyRelation["User"] = fields.ForeignKeyField(
+        "accounts.User", related_name="requested_tickets", on_delete=fields.RESTRICT
+    )
+    company: fields.ForeignKeyNullableRelation["Company"] = fields.ForeignKeyField(
+        "accounts.Company", related_name="tickets", null=True, on_delete=fields.SET_NULL
+    )
+    opened_by: fields.ForeignKeyRelation["User"] = fields.ForeignKeyField(
+        "accounts.User", related_name="opened_tickets", on_delete=fields.RESTRICT
+    )
+    assignee: fields.ForeignKeyNullableRelation["User"] = fields.ForeignKeyField(
+        "accounts.User", related_name="assigned_tickets", null=True, on_delete=fields.SET_NULL
+    )
+    taken_by: fields.ForeignKeyNullableRelation["User"] = fields.ForeignKeyField(
+        "accounts.User", related_name="taken_tickets", null=True, on_delete=fields.SET_NULL
+    )
+    duplicate_of: fields.ForeignKeyNullableRelation["Ticket"] = fields.ForeignKeyField(
+        "tickets.Ticket", related_name="duplicates", null=True, on_delete=fields.SET_NULL
+    )
+    planned_hours = fields.DecimalField(max_digits=7, decimal_places=2, null=True)
+    planned_days = fields.IntField(null=True)
+    resolution = fields.TextField(default="", description="Informazioni soluzione")
+    sla_deadline = fields.DatetimeField(description="Take in charge before this instant")
+    taken_at = fields.DatetimeField(null=True)
+    resolved_at = fields.DatetimeField(null=True)
+    closed_at = fields.DatetimeField(null=True)
+    last_interaction_at = fields.DatetimeField(description="Drives the automatic close of resolved tickets")
+    version = fields.IntField(default=1, description="Optimistic lock: bumped by every edit")
+    created_at = fields.DatetimeField(auto_now_add=True)
+    updated_at = fields.DatetimeField(auto_now=True)
+
+    category_id: int | None
+    product_id: int | None
+    requester_id: int
+    company_id: int | None
+    opened_by_id: int
+    assignee_id: int | None
+    taken_by_id: int | None
+    duplicate_of_id: int | None
+
+    class Meta:
+        table = "ticket"
+        ordering = ["-id"]
+        indexes = (("status", "last_interaction_at"), ("company_id", "status"), ("assignee_id", "status"))
+
+    @property
+    def code(self) -> str:
+        return f"TT{self.number or self.id}"
+
+
+class Comment(Model):
+    id = fields.IntField(primary_key=True)
+    ticket: fields.ForeignKeyRelation[Ticket] = fields.ForeignKeyField(
+        "tickets.Ticket", related_name="comments", on_delete=fields.CASCADE
+    )
+    author: fields.ForeignKeyRelation["User"] = fields.ForeignKeyField(
+        "accounts.User", related_name="ticket_comments", on_delete=fields.RESTRICT
+    )
+    body = fields.TextField()
+    internal = fields.BooleanField(default=False, description="Staff only: never shown or mailed to requesters")
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    ticket_id: int
+    author_id: int
+
+    class Meta:
+        table = "ticket_comment"
+        ordering = ["id"]
+
+
+class Attachment(Model):
+    id = fields.IntField(primary_key=True)
+    ticket: fields.ForeignKeyRelation[Ticket] = fields.ForeignKeyField(
+        "tickets.Ticket", related_name="attachments", on_delete=fields.CASCADE
+    )
+    uploaded_by: fields.ForeignKeyRelation["User"] = fields.ForeignKeyField(
+        "accounts.User", related_name="ticket_attachments", on_delete=fields.RESTRICT
+    )
+    stored_name = fields.CharField(max_length=80, unique=True)
+    original_name = fields.CharField(max_length=200)
+    content_type = fields.CharField(max_length=120)
+    size = fields.BigIntField()
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    ticket_id: int
+    uploaded_by_id: int
+
+    class Meta:
+        table = "ticket_attachment"
+        ordering = ["id"]
+
+
+class WorkLog(Model):
+    id = fields.IntField(primary_key=True)
+    ticket: fields.ForeignKeyRelation[Ticket] = fields.ForeignKeyField(
+        "tickets.Ticket", related_name="work_logs", on_delete=fields.CASCADE
+    )
+    technician: fields.ForeignKeyRelation["User"] = fields.ForeignKeyField(
+        "accounts.User", related_name="work_logs", on_delete=fields.RESTRICT
+    )
+    day = fields.DateField()
+    hours = fields.DecimalField(max_digits=6, decimal_places=2)
+    note = fields.CharField(max_length=500, default="")
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    ticket_id: int
+    technician_id: int
+
+    class Meta:
+        table = "ticket_work_log"
+        ordering = ["day", "id"]
+
+
+class TicketEvent(Model):
+    """The audit trail: who changed what and when. A null actor is the system."""
+
+    id = fields.IntField(primary_key=True)
+    ticket: fields.ForeignKeyRelation[Ticket] = fields.ForeignKeyField(
+        "tickets.Ticket", related_name="events", on_delete=fields.CASCADE
+    )
+    actor: fields.ForeignKeyNullableRelation["User"] = fields.ForeignKeyField(
+        "accounts.User", related_name="ticket_events", null=True, on_delete=fields.SET_NULL
+    )
+    kind = fields.CharEnumField(EventKind, max_length=20)
+    from_status = fields.CharField(max_length=30, default="")
+    to_status = fields.CharField(max_length=30, default="")
+    detail = fields.TextField(default="")
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    ticket_id: int
+    actor_id: int | None
+
+    class Meta:
+        table = "ticket_event"
+        ordering = ["id"]
+

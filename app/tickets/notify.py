@@ -1,0 +1,72 @@
+"""Who hears about a ticket change, and the mail that tells them. Called inside the change's transaction."""
+
+from dataclasses import dataclass
+from typing import Any
+
+from app.accounts.models import Role, User, UserStatus
+from app.mail.service import queue_mail
+from app.settings import Settings
+from app.tickets.models import Ticket
+
+
+@dataclass(frozen=True)
+class Recipient:
+    email: str
+    locale: str
+    name: str = ""
+
+
+def ticket_link(settings: Settings, ticket: Ticket) -> str:
+    return f"{settings.base_url.rstrip('/')}/tickets/{ticket.code}"
+
+
+def _as_recipient(user: User) -> Recipient:
+    return Recipient(user.email, user.locale, user.full_name)
+
+
+async def requester_side(ticket: Ticket, exclude: User | None = None) -> list[Recipient]:
+    """The requester (if he wants mail about his tickets) and colleagues who follow the company's tickets."""
+    people: list[User] = []
+    requester = await User.get(id=ticket.requester_id)
+    if requester.notify_own_tickets and requester.status is UserStatus.ACTIVE:
+        people.append(requester)
+    if ticket.company_id is not None:
+        company = await ticket.company
+        if company is not None and company.shares_tickets:
+            people.extend(
+                await User.filter(
+                    company_id=ticket.company_id, notify_company_tickets=True, sees_company_tickets=True,
+                    status=UserStatus.ACTIVE,
+                ).exclude(id=ticket.requester_id)
+            )
+    return [_as_recipient(u) for u in people if exclude is None or u.id != exclude.id]
+
+
+async def team(settings: Settings, exclude: User | None = None) -> list[Recipient]:
+    if settings.team_email:
+        return [Recipient(settings.team_email, settings.default_locale)]
+    technicians = await User.filter(status=UserStatus.ACTIVE).filter(is_technician=True)
+    admins = await User.filter(status=UserStatus.ACTIVE, is_admin=True, is_technician=False)
+    people = [u for u in [*technicians, *admins] if u.has_role(Role.TECHNICIAN)]
+    return [_as_recipient(u) for u in people if exclude is None or u.id != exclude.id]
+
+
+async def staff_side(settings: Settings, ticket: Ticket, exclude: User | None = None) -> list[Recipient]:
+    """The assignee when there is one, otherwise the whole team."""
+    if ticket.assignee_id is not None:
+        assignee = await User.get(id=ticket.assignee_id)
+        active = assignee.status is UserStatus.ACTIVE
+        return [_as_recipient(assignee)] if active and (exclude is None or assignee.id != exclude.id) else []
+    return await team(settings, exclude)
+
+
+async def send(
+    settings: Settings, template: str, recipients: list[Recipient], ticket: Ticket, context: dict[str, Any]
+) -> None:
+    seen: set[str] = set()
+    for recipient in recipients:
+        if recipient.email in seen:
+            continue
+        seen.add(recipient.email)
+        values = {"ticket": ticket, "link": ticket_link(settings, ticket), "recipient": recipient, **context}
+        await queue_mail(template, recipient.email, recipient.locale, values)

@@ -1,0 +1,287 @@
+"""Ticket pages: lists, new ticket, detail with comments and attachments, staff actions, queues, print view."""
+
+from datetime import date
+
+from starlette.datastructures import FormData, UploadFile
+from starlette.exceptions import HTTPException
+from starlette.formparsers import MultiPartException
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from app.accounts.models import Role, User, UserStatus
+from app.auth import login_required, require_user, role_required
+from app.i18n import N_, _
+from app.tickets import admin_routes, listing, service
+from app.tickets.access import can_see, sees_company_tickets, ticket_for
+from app.tickets.choices import Priority, Severity
+from app.tickets.detail import detail_context
+from app.tickets.models import Attachment, Category, Channel, Product
+from app.tickets.workflow import Event, TicketType
+from app.uploads import StoredFile, serve_stored
+from app.web import app_settings, field, flash, read_form, redirect, render
+
+FORM_FIELDS = ("title", "ticket_type", "priority", "severity", "category", "product", "description", "channel",
+               "requester")
+TOO_LARGE = N_("The upload is too large or has too many parts: at most 5 files of %(mb)s MB each.")
+
+
+async def read_upload_form(request: Request) -> FormData:
+    settings = app_settings(request)
+    try:
+        return await request.form(max_files=service.MAX_FILES, max_fields=50,
+                                  max_part_size=settings.upload_max_mb * 1024 * 1024 + 1)
+    except MultiPartException:
+        raise service.TicketError(_(TOO_LARGE, mb=settings.upload_max_mb)) from None
+
+
+def uploads_in(form: FormData) -> list[UploadFile]:
+    return [f for f in form.getlist("files") if isinstance(f, UploadFile) and f.filename]
+
+
+def _version(form: FormData) -> int:
+    raw = field(form, "version")
+    return int(raw) if raw.isdigit() else -1
+
+
+async def _form_choices(user: User) -> dict[str, object]:
+    choices: dict[str, object] = {
+        "types": list(TicketType), "priorities": list(Priority), "severities": list(Severity),
+        "categories": await Category.filter(active=True), "products": await Product.filter(active=True),
+        "channels": list(Channel),
+    }
+    if user.is_staff:
+        choices["requesters"] = await User.filter(is_requester=True, status=UserStatus.ACTIVE).select_related(
+            "company").order_by("full_name")
+    return choices
+
+
+# ---- lists ----
+
+@login_required
+async def ticket_list(request: Request) -> Response:
+    user = require_user(request)
+    params = listing.parse_params(request.query_params)
+    page = await listing.ticket_page(user, params)
+    return render(request, "tickets/list.html", {
+        "page": page, "params": page.params, "statuses": listing.STATUS_CHOICES, "priorities": list(Priority),
+        "types": list(TicketType), "sizes": listing.PAGE_SIZES, "can_share": sees_company_tickets(user),
+    })
+
+
+@role_required(Role.TECHNICIAN)
+async def queues(request: Request) -> Response:
+    user = require_user(request)
+    name = request.query_params.get("queue", "unassigned")
+    name = name if name in listing.QUEUES else "unassigned"
+    cal, now = await service.business_calendar(), service.now_utc()
+    tickets = await listing.queue(user, name, cal, now)
+    return render(request, "tickets/queues.html", {
+        "queue_name": name, "tickets": tickets, "counts": await listing.queue_counts(user, cal, now),
+        "sla": {t.id: listing.ticket_sla(t, cal, now) for t in tickets},
+    })
+
+
+# ---- new ticket ----
+
+@login_required
+async def new_ticket(request: Request) -> Response:
+    user = require_user(request)
+    context = {**await _form_choices(user), "form": {"priority": "media", "severity": "non_bloccante",
+                                                     "channel": "phone"}}
+    if request.method == "GET":
+        return render(request, "tickets/new.html", context)
+    try:
+        form = await read_upload_form(request)
+    except service.TicketError as error:
+        return render(request, "tickets/new.html", {**context, "error": _(str(error))}, status_code=400)
+    values = {name: field(form, name) for name in FORM_FIELDS}
+    context["form"] = values
+    try:
+        data = await service.ticket_input(values)
+        requester = await _requester_choice(user, values["requester"])
+        ticket = await service.create_ticket(app_settings(request), user, data, requester, uploads=uploads_in(form))
+    except service.TicketError as error:
+        return render(request, "tickets/new.html", {**context, "error": _(str(error))}, status_code=400)
+    flash(request, _("Ticket %(code)s opened. We will answer as soon as possible.", code=ticket.code), "success")
+    return redirect(f"/tickets/{ticket.code}")
+
+
+async def _requester_choice(user: User, raw: str) -> User | None:
+    if not user.is_staff:
+        return None
+    requester = await User.get_or_none(id=int(raw), is_requester=True, status=UserStatus.ACTIVE) if raw.isdigit() else None
+    if requester is None:
+        raise service.TicketError(N_("Choose the requester from the list."))
+    return requester
+
+
+# ---- detail and print ----
+
+@login_required
+async def ticket_detail(request: Request) -> Response:
+    user = require_user(request)
+    ticket = await ticket_for(user, request.path_params["ref"])
+    return render(request, "tickets/detail.html", await detail_context(user, ticket))
+
+
+@login_required
+async def ticket_print(request: Request) -> Response:
+    user = require_user(request)
+    ticket = await ticket_for(user, request.path_params["ref"])
+    return render(request, "tickets/print.html", await detail_context(user, ticket))
+
+
+async def _back_with_error(request: Request, user: User, ref: str, error: service.TicketError) -> Response:
+    """The detail page again with the message and what was typed, so nothing is lost (400)."""
+    ticket = await ticket_for(user, ref)
+    context = await detail_context(user, ticket)
+    context.update(error=_(str(error)), typed=getattr(request.state, "typed", {}))
+    return render(request, "tickets/detail.html", context, status_code=409 if isinstance(
+        error, service.TicketConflict) else 400)
+
+
+# ---- actions ----
+
+@login_required
+async def post_comment(request: Request) -> Response:
+    user = require_user(request)
+    ref = request.path_params["ref"]
+    ticket = await ticket_for(user, ref)
+    try:
+        form = await read_upload_form(request)
+        request.state.typed = {"body": field(form, "body"), "internal": field(form, "internal")}
+        await service.add_comment(app_settings(request), user, ticket, field(form, "body"),
+                                  internal=field(form, "internal") == "on", uploads=uploads_in(form))
+    except service.TicketError as error:
+        return await _back_with_error(request, user, ref, error)
+    flash(request, _("Your comment was added."), "success")
+    return redirect(f"/tickets/{ticket.code}#comments")
+
+
+@login_required
+async def post_attachments(request: Request) -> Response:
+    user = require_user(request)
+    ref = request.path_params["ref"]
+    ticket = await ticket_for(user, ref)
+    try:
+        form = await read_upload_form(request)
+        count = await service.add_attachments(app_settings(request), user, ticket, uploads_in(form))
+    except service.TicketError as error:
+        return await _back_with_error(request, user, ref, error)
+    flash(request, _("Files attached: %(count)s.", count=count), "success")
+    return redirect(f"/tickets/{ticket.code}#attachments")
+
+
+@login_required
+async def get_attachment(request: Request) -> Response:
+    user = require_user(request)
+    ticket = await ticket_for(user, request.path_params["ref"])
+    row = await Attachment.get_or_none(id=request.path_params["attachment_id"], ticket_id=ticket.id)
+    folder = service.attachments_dir(app_settings(request))
+    if row is None or not can_see(user, ticket) or not (folder / row.stored_name).is_file():
+        raise HTTPException(status_code=404)
+    return serve_stored(folder, StoredFile(row.stored_name, row.original_name, row.content_type, row.size))
+
+
+@login_required
+async def post_transition(request: Request) -> Response:
+    user = require_user(request)
+    ref = request.path_params["ref"]
+    ticket = await ticket_for(user, ref)
+    form = await read_form(request)
+    resolution = field(form, "resolution") if "resolution" in form else None
+    request.state.typed = {"resolution": resolution or ""}
+    try:
+        event = Event(field(form, "event"))
+    except ValueError:
+        return await _back_with_error(request, user, ref, service.TicketError(service.REFUSED))
+    try:
+        status = await service.transition(app_settings(request), user, ticket, event, _version(form), resolution)
+    except service.TicketError as error:
+        return await _back_with_error(request, user, ref, error)
+    flash(request, _("Status: %(status)s.", status=status.label), "success")
+    return redirect(f"/tickets/{ticket.code}")
+
+
+@role_required(Role.TECHNICIAN)
+async def post_assign(request: Request) -> Response:
+    user = require_user(request)
+    ref = request.path_params["ref"]
+    ticket = await ticket_for(user, ref)
+    form = await read_form(request)
+    raw = field(form, "assignee")
+    try:
+        await service.assign(app_settings(request), user, ticket, int(raw) if raw.isdigit() else None, _version(form))
+    except service.TicketError as error:
+        return await _back_with_error(request, user, ref, error)
+    flash(request, _("Assignment saved."), "success")
+    return redirect(f"/tickets/{ticket.code}")
+
+
+@role_required(Role.TECHNICIAN)
+async def post_details(request: Request) -> Response:
+    user = require_user(request)
+    ref = request.path_params["ref"]
+    ticket = await ticket_for(user, ref)
+    form = await read_form(request)
+    values = {name: field(form, name) for name in (
+        "title", "ticket_type", "priority", "severity", "category", "product", "planned_hours", "planned_days",
+        "resolution")}
+    request.state.typed = values
+    try:
+        changed = await service.update_details(app_settings(request), user, ticket, values, _version(form))
+    except service.TicketError as error:
+        return await _back_with_error(request, user, ref, error)
+    flash(request, _("Ticket saved.") if changed else _("Nothing to change."), "success")
+    return redirect(f"/tickets/{ticket.code}")
+
+
+@role_required(Role.TECHNICIAN)
+async def post_worklog(request: Request) -> Response:
+    user = require_user(request)
+    ref = request.path_params["ref"]
+    ticket = await ticket_for(user, ref)
+    form = await read_form(request)
+    request.state.typed = {k: field(form, k) for k in ("day", "hours", "note")}
+    try:
+        await service.log_work(user, ticket, field(form, "day") or date.today().isoformat(), field(form, "hours"),
+                               field(form, "note"))
+    except service.TicketError as error:
+        return await _back_with_error(request, user, ref, error)
+    flash(request, _("Work logged."), "success")
+    return redirect(f"/tickets/{ticket.code}#work")
+
+
+@role_required(Role.TECHNICIAN)
+async def post_duplicate(request: Request) -> Response:
+    user = require_user(request)
+    ref = request.path_params["ref"]
+    ticket = await ticket_for(user, ref)
+    form = await read_form(request)
+    request.state.typed = {"original": field(form, "original")}
+    try:
+        original = await service.mark_duplicate(app_settings(request), user, ticket, field(form, "original"),
+                                                _version(form))
+    except service.TicketError as error:
+        return await _back_with_error(request, user, ref, error)
+    flash(request, _("Marked as a duplicate of %(code)s.", code=original.code), "success")
+    return redirect(f"/tickets/{ticket.code}")
+
+
+routes = [
+    Route("/tickets", ticket_list),
+    Route("/tickets/new", new_ticket, methods=["GET", "POST"]),
+    Route("/tickets/queues", queues),
+    Route("/tickets/{ref}", ticket_detail),
+    Route("/tickets/{ref}/print", ticket_print),
+    Route("/tickets/{ref}/comments", post_comment, methods=["POST"]),
+    Route("/tickets/{ref}/attachments", post_attachments, methods=["POST"]),
+    Route("/tickets/{ref}/attachments/{attachment_id:int}", get_attachment),
+    Route("/tickets/{ref}/transition", post_transition, methods=["POST"]),
+    Route("/tickets/{ref}/assign", post_assign, methods=["POST"]),
+    Route("/tickets/{ref}/details", post_details, methods=["POST"]),
+    Route("/tickets/{ref}/worklog", post_worklog, methods=["POST"]),
+    Route("/tickets/{ref}/duplicate", post_duplicate, methods=["POST"]),
+]
+routes += admin_routes.routes

@@ -1,0 +1,512 @@
+"""Ticket rules: opening, comments, attachments, workflow transitions, edits, work log, duplicates, auto-close.
+
+Every change runs in one transaction that also writes the audit row, the search outbox row and the mails.
+Edits carry the version the editor saw; a stale version is refused (TicketConflict) and nothing is written.
+"""
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Any
+
+from starlette.datastructures import UploadFile
+from tortoise.expressions import F
+from tortoise.transactions import in_transaction
+
+from app.accounts.models import Company, Role, User, UserStatus
+from app.i18n import N_
+from app.searching.outbox import enqueue
+from app.settings import Settings
+from app.tickets import notify
+from app.tickets.access import actor_for, parse_ref
+from app.tickets.choices import Priority, Severity, parse_choice
+from app.tickets.models import (
+    Attachment, Category, Channel, Closure, Comment, EventKind, Product, Ticket, TicketEvent, WorkLog,
+)
+from app.tickets.sla import BusinessCalendar, sla_deadline
+from app.tickets.workflow import (
+    FORBIDDEN_STATUSES, Actor, Event, Status, TicketType, TransitionRefused, next_status,
+)
+from app.uploads import StoredFile, UploadRefused, remove_stored, store_upload
+
+SEARCH_SOURCE = "ticket"
+MAX_TITLE = 200
+MAX_TEXT = 20_000
+MAX_FILES = 5
+
+
+class TicketError(ValueError):
+    """A rule refused the request; the message is an English msgid shown translated."""
+
+
+class TicketConflict(TicketError):
+    """Someone else saved the ticket after the form was loaded."""
+
+
+CONFLICT = N_("Someone else changed this ticket while you were editing it. Nothing was saved: "
+              "check the current version below and try again.")
+REFUSED = N_("This action is not allowed on the ticket in its current status.")
+
+
+def now_utc() -> datetime:
+    return datetime.now(UTC)
+
+
+def attachments_dir(settings: Settings) -> Path:
+    return settings.data_dir / "attachments"
+
+
+async def business_calendar() -> BusinessCalendar:
+    """The SLA calendar: Italian holidays plus the closures an admin entered."""
+    return BusinessCalendar(closures=frozenset(await Closure.all().values_list("day", flat=True)))
+
+
+# ---- input ----
+
+@dataclass(frozen=True)
+class TicketInput:
+    title: str
+    ticket_type: TicketType
+    priority: Priority
+    severity: Severity
+    description: str
+    category_id: int | None = None
+    product_id: int | None = None
+    channel: Channel = Channel.PORTAL
+
+
+def _enum(enum_class: Any, raw: str) -> Any:
+    try:
+        return enum_class(raw)
+    except ValueError:
+        return None
+
+
+async def _list_choice(model: type[Category] | type[Product], raw: str) -> int | None:
+    if not raw:
+        return None
+    row = await model.get_or_none(id=int(raw), active=True) if raw.isdigit() else None
+    if row is None:
+        raise TicketError(N_("Choose a category and a product from the lists."))
+    return row.id
+
+
+async def ticket_input(values: dict[str, str]) -> TicketInput:
+    """Validate the new-ticket form: required fields filled, choices from the lists."""
+    title, description = values.get("title", ""), values.get("description", "")
+    ticket_type = _enum(TicketType, values.get("ticket_type", ""))
+    priority = _enum(Priority, values.get("priority", ""))
+    severity = _enum(Severity, values.get("severity", ""))
+    if not title or not description or ticket_type is None or priority is None or severity is None:
+        raise TicketError(N_("Fill in every required field: title, type, priority, severity and description."))
+    if len(title) > MAX_TITLE or len(description) > MAX_TEXT:
+        raise TicketError(N_("The title or the description is too long."))
+    return TicketInput(
+        title=title, ticket_type=ticket_type, priority=priority, severity=severity, description=description,
+        category_id=await _list_choice(Category, values.get("category", "")),
+        product_id=await _list_choice(Product, values.get("product", "")),
+        channel=parse_choice(Channel, values.get("channel"), Channel.PORTAL),
+    )
+
+
+# ---- shared steps ----
+
+async def record(
+    ticket: Ticket, actor: User | None, kind: EventKind, detail: str = "", from_status: str = "", to_status: str = ""
+) -> None:
+    await TicketEvent.create(
+        ticket_id=ticket.id, actor_id=actor.id if actor else None, kind=kind, detail=detail,
+        from_status=from_status, to_status=to_status,
+    )
+
+
+async def _save_checked(ticket: Ticket, expected_version: int, **changes: Any) -> None:
+    """Write `changes` only if nobody saved the ticket since `expected_version` was read."""
+    moment = now_utc()
+    updated = await Ticket.filter(id=ticket.id, version=expected_version).update(
+        **changes, version=expected_version + 1, updated_at=moment
+    )
+    if updated == 0:
+        raise TicketConflict(CONFLICT)
+    for name, value in changes.items():
+        setattr(ticket, name, value)
+    ticket.version, ticket.updated_at = expected_version + 1, moment
+
+
+async def _touch(ticket: Ticket) -> None:
+    """An interaction that changes no field (comment, attachment): restarts the auto-close clock."""
+    moment = now_utc()
+    await Ticket.filter(id=ticket.id).update(last_interaction_at=moment, updated_at=moment)
+    ticket.last_interaction_at = ticket.updated_at = moment
+
+
+def _refused() -> TicketError:
+    return TicketError(REFUSED)
+
+
+# ---- opening ----
+
+async def create_ticket(
+    settings: Settings, author: User, data: TicketInput, requester: User | None = None,
+    uploads: Sequence[UploadFile] = (),
+) -> Ticket:
+    """Open a ticket: by a requester for himself, or by staff on a requester's behalf (phone, email).
+    A refused attachment refuses the whole ticket, so the form comes back with every value kept."""
+    on_behalf = requester is not None and requester.id != author.id
+    if on_behalf:
+        if not author.is_staff or requester is None or requester.status is not UserStatus.ACTIVE \
+                or not requester.is_requester:
+            raise TicketError(N_("Choose the requester from the list."))
+    owner = requester if requester is not None else author
+    channel = data.channel if on_behalf else Channel.PORTAL
+    opened = now_utc()
+    deadline = sla_deadline(await business_calendar(), opened, data.priority)
+    stored = await _store_all(settings, uploads)
+    try:
+        ticket = await _insert_ticket(settings, author, owner, data, channel, opened, deadline, stored)
+    except BaseException:
+        await _remove_all(settings, stored)
+        raise
+    return ticket
+
+
+async def _insert_ticket(
+    settings: Settings, author: User, owner: User, data: TicketInput, channel: Channel, opened: datetime,
+    deadline: datetime, stored: Sequence[StoredFile],
+) -> Ticket:
+    async with in_transaction():
+        ticket = await Ticket.create(
+            title=data.title, ticket_type=data.ticket_type, priority=data.priority, severity=data.severity,
+            description=data.description, category_id=data.category_id, product_id=data.product_id,
+            channel=channel, requester_id=owner.id, company_id=owner.company_id, opened_by_id=author.id,
+            sla_deadline=deadline, last_interaction_at=opened,
+        )
+        ticket.number = ticket.id
+        await Ticket.filter(id=ticket.id).update(number=ticket.id)
+        await record(ticket, author, EventKind.CREATED, to_status=ticket.status.value)
+        await _save_attachments(ticket, author, stored)
+        await enqueue(SEARCH_SOURCE, ticket.id)
+        context = {"actor": author}
+        if owner.notify_own_tickets:
+            await notify.send(settings, "ticket_created", [notify.Recipient(owner.email, owner.locale, owner.full_name)],
+                              ticket, context)
+        await notify.send(settings, "ticket_new_team", await notify.team(settings, exclude=author), ticket,
+                          {**context, "requester": owner, "company_name": await _company_name(owner)})
+    return ticket
+
+
+async def _company_name(user: User) -> str:
+    company = await Company.get_or_none(id=user.company_id) if user.company_id else None
+    return company.name if company else user.full_name
+
+
+# ---- comments and attachments ----
+
+async def _store_all(settings: Settings, uploads: Sequence[UploadFile]) -> list[StoredFile]:
+    """Store every file or none: a refused one removes those already stored."""
+    if len(uploads) > MAX_FILES:
+        raise TicketError(N_("At most 5 files at a time."))
+    stored: list[StoredFile] = []
+    try:
+        for upload in uploads:
+            stored.append(await store_upload(upload, attachments_dir(settings), settings.upload_max_mb * 1024 * 1024))
+    except UploadRefused as refused:
+        await _remove_all(settings, stored)
+        raise TicketError(str(refused)) from None
+    return stored
+
+
+async def _remove_all(settings: Settings, stored: Sequence[StoredFile]) -> None:
+    for item in stored:
+        await remove_stored(attachments_dir(settings), item.stored_name)
+
+
+async def _save_attachments(ticket: Ticket, user: User, stored: Sequence[StoredFile]) -> None:
+    for item in stored:
+        await Attachment.create(
+            ticket_id=ticket.id, uploaded_by_id=user.id, stored_name=item.stored_name,
+            original_name=item.original_name, content_type=item.content_type, size=item.size,
+        )
+        await record(ticket, user, EventKind.ATTACHMENT, detail=item.original_name)
+
+
+async def add_comment(
+    settings: Settings, user: User, ticket: Ticket, body: str, internal: bool = False,
+    uploads: Sequence[UploadFile] = (),
+) -> Comment:
+    """A public reply or (staff only) an internal note. A requester's comment may send the ticket back to support."""
+    internal = internal and user.is_staff
+    if not body:
+        raise TicketError(N_("Write the text of the comment."))
+    if len(body) > MAX_TEXT:
+        raise TicketError(N_("The comment is too long."))
+    actor = actor_for(user)
+    new_status = ticket.status
+    if actor is Actor.REQUESTER:
+        try:
+            new_status = next_status(ticket.status, actor, Event.CUSTOMER_REPLY, ticket.ticket_type)
+        except TransitionRefused:
+            raise TicketError(N_("This ticket is closed: open a new ticket if you need more help.")) from None
+    stored = await _store_all(settings, uploads)
+    try:
+        async with in_transaction():
+            comment = await Comment.create(ticket_id=ticket.id, author_id=user.id, body=body, internal=internal)
+            await record(ticket, user, EventKind.NOTE if internal else EventKind.COMMENT)
+            await _save_attachments(ticket, user, stored)
+            old_status = ticket.status
+            if new_status != old_status:
+                await _save_checked(ticket, ticket.version, status=new_status, last_interaction_at=now_utc())
+                await record(ticket, user, EventKind.STATUS, from_status=old_status.value, to_status=new_status.value)
+            else:
+                await _touch(ticket)
+            await enqueue(SEARCH_SOURCE, ticket.id)
+            if not internal:
+                await _mail_comment(settings, user, ticket, comment)
+    except BaseException:
+        await _remove_all(settings, stored)
+        raise
+    return comment
+
+
+async def _mail_comment(settings: Settings, author: User, ticket: Ticket, comment: Comment) -> None:
+    if author.is_staff:
+        recipients = await notify.requester_side(ticket, exclude=author)
+    else:
+        recipients = await notify.staff_side(settings, ticket, exclude=author)
+    await notify.send(settings, "ticket_comment", recipients, ticket, {"actor": author, "comment": comment})
+
+
+async def add_attachments(settings: Settings, user: User, ticket: Ticket, uploads: Sequence[UploadFile]) -> int:
+    if not uploads:
+        raise TicketError(N_("Choose a file to attach."))
+    if ticket.status in (Status.CHIUSO, Status.NON_CONSIDERARE) and not user.is_staff:
+        raise TicketError(N_("This ticket is closed: open a new ticket if you need more help."))
+    stored = await _store_all(settings, uploads)
+    try:
+        async with in_transaction():
+            await _save_attachments(ticket, user, stored)
+            await _touch(ticket)
+    except BaseException:
+        await _remove_all(settings, stored)
+        raise
+    return len(stored)
+
+
+# ---- workflow ----
+
+def _status_changes(ticket: Ticket, user: User | None, event: Event, new_status: Status, moment: datetime) -> dict[str, Any]:
+    changes: dict[str, Any] = {"status": new_status, "last_interaction_at": moment}
+    if event is Event.TAKE_IN_CHARGE and user is not None:
+        changes.update(taken_at=moment, taken_by_id=user.id)
+        if ticket.assignee_id is None:
+            changes["assignee_id"] = user.id
+    if new_status is Status.RISOLTO:
+        changes["resolved_at"] = moment
+    if new_status is Status.CHIUSO:
+        changes["closed_at"] = moment
+    if event is Event.REOPEN:
+        changes.update(resolved_at=None, closed_at=None, duplicate_of_id=None)
+    return changes
+
+
+async def transition(
+    settings: Settings, user: User, ticket: Ticket, event: Event, version: int, resolution: str | None = None
+) -> Status:
+    """Apply a workflow event by a person. The workflow table alone decides; a refusal changes nothing."""
+    actor = actor_for(user)
+    if actor is Actor.STAFF and not user.has_role(Role.TECHNICIAN):
+        raise _refused()
+    if event in (Event.CUSTOMER_REPLY, Event.AUTO_CLOSE):
+        raise _refused()  # these come from a comment and from the job, never from a button
+    try:
+        new_status = next_status(ticket.status, actor, event, ticket.ticket_type)
+    except TransitionRefused:
+        raise _refused() from None
+    changes = _status_changes(ticket, user, event, new_status, now_utc())
+    if event is Event.RESOLVE:
+        text = (resolution if resolution is not None else ticket.resolution).strip()
+        if not text:
+            raise TicketError(N_("Write the solution before resolving the ticket."))
+        changes["resolution"] = text
+    old_status = ticket.status
+    async with in_transaction():
+        await _save_checked(ticket, version, **changes)
+        await record(ticket, user, EventKind.STATUS, from_status=old_status.value, to_status=new_status.value)
+        await enqueue(SEARCH_SOURCE, ticket.id)
+        await _mail_status(settings, user, ticket, old_status)
+    return new_status
+
+
+async def _mail_status(settings: Settings, user: User | None, ticket: Ticket, old_status: Status) -> None:
+    context = {"actor": user, "old_status": old_status}
+    if user is None or user.is_staff:
+        template = {Status.RISOLTO: "ticket_resolved"}.get(ticket.status, "ticket_status")
+        if user is None:
+            template = "ticket_auto_closed"
+        await notify.send(settings, template, await notify.requester_side(ticket, exclude=user), ticket, context)
+    else:
+        await notify.send(settings, "ticket_status", await notify.staff_side(settings, ticket, exclude=user),
+                          ticket, context)
+
+
+async def auto_close_resolved(settings: Settings, now: datetime | None = None) -> int:
+    """Close resolved tickets nobody touched for AUTO_CLOSE_DAYS. The database is the schedule, so a
+    restart loses nothing, and the status condition in the UPDATE makes a second run a no-op."""
+    moment = now or now_utc()
+    cutoff = moment - timedelta(days=getattr(settings, "auto_close_days", 3))
+    closed = 0
+    for ticket_id in await Ticket.filter(status=Status.RISOLTO, last_interaction_at__lte=cutoff).values_list("id", flat=True):
+        async with in_transaction():
+            updated = await Ticket.filter(id=ticket_id, status=Status.RISOLTO, last_interaction_at__lte=cutoff).update(
+                status=Status.CHIUSO, closed_at=moment, updated_at=moment, version=F("version") + 1
+            )
+            if updated == 0:
+                continue
+            ticket = await Ticket.get(id=ticket_id)
+            await record(ticket, None, EventKind.STATUS, detail=Event.AUTO_CLOSE.value,
+                         from_status=Status.RISOLTO.value, to_status=Status.CHIUSO.value)
+            await enqueue(SEARCH_SOURCE, ticket.id)
+            await _mail_status(settings, None, ticket, Status.RISOLTO)
+            closed += 1
+    return closed
+
+
+# ---- staff edits ----
+
+async def technicians() -> list[User]:
+    people = await User.filter(status=UserStatus.ACTIVE).order_by("full_name")
+    return [u for u in people if u.has_role(Role.TECHNICIAN)]
+
+
+async def assign(settings: Settings, staff: User, ticket: Ticket, assignee_id: int | None, version: int) -> None:
+    assignee = None
+    if assignee_id is not None:
+        assignee = next((u for u in await technicians() if u.id == assignee_id), None)
+        if assignee is None:
+            raise TicketError(N_("Choose a technician from the list."))
+    if assignee_id == ticket.assignee_id:
+        return
+    async with in_transaction():
+        await _save_checked(ticket, version, assignee_id=assignee_id)
+        await record(ticket, staff, EventKind.ASSIGNED, detail=assignee.full_name if assignee else "")
+        if assignee is not None and assignee.id != staff.id:
+            await notify.send(settings, "ticket_assigned", [notify.Recipient(assignee.email, assignee.locale)],
+                              ticket, {"actor": staff})
+
+
+def _decimal_or_none(raw: str, limit: Decimal) -> Decimal | None:
+    if not raw:
+        return None
+    try:
+        value = Decimal(raw.replace(",", "."))
+    except InvalidOperation:
+        raise TicketError(N_("Hours and days must be numbers.")) from None
+    if not value.is_finite() or value < 0 or value > limit:
+        raise TicketError(N_("Hours and days must be numbers.")) from None
+    return value.quantize(Decimal("0.01"))
+
+
+EDITABLE = ("title", "ticket_type", "priority", "severity", "category_id", "product_id", "planned_hours",
+            "planned_days", "resolution")
+
+
+async def update_details(settings: Settings, staff: User, ticket: Ticket, values: dict[str, str], version: int) -> list[str]:
+    """Staff edit of the classification, planning and solution; returns the names of the fields changed."""
+    ticket_type = _enum(TicketType, values.get("ticket_type", ""))
+    priority = _enum(Priority, values.get("priority", ""))
+    severity = _enum(Severity, values.get("severity", ""))
+    title = values.get("title", "")
+    if not title or ticket_type is None or priority is None or severity is None:
+        raise TicketError(N_("Fill in every required field: title, type, priority, severity and description."))
+    if ticket.status in FORBIDDEN_STATUSES[ticket_type]:
+        raise TicketError(N_("A question cannot be in this status: change the status first."))
+    planned_days = _decimal_or_none(values.get("planned_days", ""), Decimal(3650))
+    wanted: dict[str, Any] = {
+        "title": title[:MAX_TITLE], "ticket_type": ticket_type, "priority": priority, "severity": severity,
+        "category_id": await _kept_or_chosen(Category, values.get("category", ""), ticket.category_id),
+        "product_id": await _kept_or_chosen(Product, values.get("product", ""), ticket.product_id),
+        "planned_hours": _decimal_or_none(values.get("planned_hours", ""), Decimal(100000)),
+        "planned_days": int(planned_days) if planned_days is not None else None,
+        "resolution": values.get("resolution", "")[:MAX_TEXT],
+    }
+    changed = {name: value for name, value in wanted.items() if _differs(getattr(ticket, name), value)}
+    if not changed:
+        return []
+    if "priority" in changed and ticket.taken_at is None:
+        changed["sla_deadline"] = sla_deadline(await business_calendar(), ticket.created_at, priority)
+    detail = "\n".join([f"{name}\t{await _shown(name, getattr(ticket, name))}\t{await _shown(name, changed[name])}"
+                        for name in EDITABLE if name in changed])
+    async with in_transaction():
+        await _save_checked(ticket, version, **changed)
+        await record(ticket, staff, EventKind.FIELDS, detail=detail)
+        await enqueue(SEARCH_SOURCE, ticket.id)
+    return [name for name in EDITABLE if name in changed]
+
+
+async def _kept_or_chosen(model: type[Category] | type[Product], raw: str, current: int | None) -> int | None:
+    """A disabled entry stays valid on the tickets that already have it."""
+    if current is not None and raw == str(current):
+        return current
+    return await _list_choice(model, raw)
+
+
+def _differs(old: Any, new: Any) -> bool:
+    if isinstance(old, Decimal) or isinstance(new, Decimal):
+        return (Decimal(old) if old is not None else None) != (Decimal(new) if new is not None else None)
+    return old != new
+
+
+async def _shown(name: str, value: Any) -> str:
+    """A field's value as the audit keeps it: list entries by name, choices by their stable value."""
+    if value is None:
+        return ""
+    if name in ("category_id", "product_id"):
+        entry = await (Category if name == "category_id" else Product).get_or_none(id=value)
+        return entry.name if entry else str(value)
+    return value.value if hasattr(value, "value") else str(value)
+
+
+async def log_work(staff: User, ticket: Ticket, day: str, hours: str, note: str) -> WorkLog:
+    try:
+        when = date.fromisoformat(day)
+    except ValueError:
+        raise TicketError(N_("Dates must be written as YYYY-MM-DD.")) from None
+    amount = _decimal_or_none(hours, Decimal(24))
+    if amount is None or amount <= 0:
+        raise TicketError(N_("Enter the hours worked: more than 0, at most 24."))
+    async with in_transaction():
+        entry = await WorkLog.create(ticket_id=ticket.id, technician_id=staff.id, day=when, hours=amount, note=note[:500])
+        await record(ticket, staff, EventKind.WORK, detail=f"{when.isoformat()}\t{amount}\t{note[:500]}")
+        await _touch(ticket)
+    return entry
+
+
+async def actual_hours(ticket: Ticket) -> Decimal:
+    total = Decimal(0)
+    for hours in await WorkLog.filter(ticket_id=ticket.id).values_list("hours", flat=True):
+        total += Decimal(hours)
+    return total
+
+
+async def mark_duplicate(settings: Settings, staff: User, ticket: Ticket, original_ref: str, version: int) -> Ticket:
+    """Non considerare as a duplicate of another ticket; both tickets show the link."""
+    where = parse_ref(original_ref)
+    original = await Ticket.filter(where).first() if where is not None else None
+    if original is None or original.id == ticket.id:
+        raise TicketError(N_("Enter the number of another existing ticket, e.g. TT12."))
+    try:
+        new_status = next_status(ticket.status, Actor.STAFF, Event.DISCARD, ticket.ticket_type)
+    except TransitionRefused:
+        raise _refused() from None
+    old_status = ticket.status
+    async with in_transaction():
+        await _save_checked(ticket, version, status=new_status, duplicate_of_id=original.id, closed_at=now_utc(),
+                            last_interaction_at=now_utc())
+        await record(ticket, staff, EventKind.STATUS, from_status=old_status.value, to_status=new_status.value)
+        await record(ticket, staff, EventKind.DUPLICATE, detail=original.code)
+        await record(original, staff, EventKind.DUPLICATE, detail=ticket.code)
+        await enqueue(SEARCH_SOURCE, ticket.id)
+        await _mail_status(settings, staff, ticket, old_status)
+    return original
