@@ -1,0 +1,74 @@
+"""The click-through redirect, "this solved my problem", the editors' report and the managers' dashboard."""
+
+from datetime import UTC, datetime
+
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from app.accounts.models import Role
+from app.auth import role_required
+from app.i18n import _, get_locale
+from app.insights import reports, service
+from app.insights.panels import managers_dashboard
+from app.insights.tables import Table, csv_response, find
+from app.insights.text import safe_local_path
+from app.web import field, flash, read_form, redirect, render
+
+
+async def open_hit(request: Request) -> Response:
+    """GET /insights/open/{event_id}?hit=faq:12&rank=2&to=/kb/slug: note the click, then go there."""
+    params = request.query_params
+    target = safe_local_path(params.get("to", ""))
+    if target is None:
+        raise HTTPException(status_code=400, detail=_("This link does not lead to a page of the portal."))
+    rank = params.get("rank", "")
+    await service.record_open(request.session, request.path_params["event_id"], params.get("hit"),
+                              int(rank) if rank.isdigit() and len(rank) < 6 else None)
+    return redirect(target)
+
+
+async def solved(request: Request) -> Response:
+    """POST /insights/solved (hit, next): the visitor found the answer; no ticket needed."""
+    form = await read_form(request)
+    await service.record_deflection(request.session, field(form, "hit") or None)
+    if request.headers.get("HX-Request"):
+        return render(request, "insights/_solved_thanks.html")
+    flash(request, _("Glad it helped. Thank you for telling us."), "success")
+    return redirect(safe_local_path(field(form, "next")) or "/")
+
+
+def _csv(request: Request, tables: list[Table], period: str) -> Response:
+    table = find(tables, request.query_params.get("table", ""))
+    if table is None:
+        raise HTTPException(status_code=404)
+    day = datetime.now(UTC).date().isoformat()
+    return csv_response(table, get_locale(), f"sportello-{table.name}-{period}-{day}.csv")
+
+
+@role_required(Role.EDITOR)
+async def search_report(request: Request) -> Response:
+    choice = reports.ReportFilter.parse(request.query_params.get("days"), request.query_params.get("who"))
+    tables = await reports.editors_report(choice, datetime.now(UTC))
+    if request.query_params.get("format") == "csv":
+        return _csv(request, tables, f"{choice.days}d")
+    return render(request, "insights/search_report.html", {
+        "tables": tables, "choice": choice, "periods": reports.PERIODS, "audiences": reports.AUDIENCE_LABELS,
+    })
+
+
+@role_required(Role.TECHNICIAN)
+async def dashboard(request: Request) -> Response:
+    panels = await managers_dashboard(datetime.now(UTC))
+    if request.query_params.get("format") == "csv":
+        return _csv(request, [p.table for p in panels], "12w")
+    return render(request, "insights/dashboard.html", {"panels": panels})
+
+
+routes = [
+    Route("/insights/open/{event_id:int}", open_hit),
+    Route("/insights/solved", solved, methods=["POST"]),
+    Route("/insights/search", search_report),
+    Route("/insights/dashboard", dashboard),
+]

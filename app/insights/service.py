@@ -1,0 +1,258 @@
+"""Recording what people search and what follows, and reading it back for the reports and dashboards.
+
+The visitor's signed session holds the ids of his latest events (`search_trail`): that is the only link
+between a search and the click, ticket or "solved" that follows it, and the table never names anyone.
+"""
+
+from collections.abc import MutableMapping
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+from urllib.parse import urlencode
+
+from tortoise.expressions import Q
+from tortoise.functions import Count
+
+from app.accounts.models import User
+from app.insights.models import CallerRole, Purpose, SearchEvent
+from app.insights.text import clean_hit_id, extends, normalise_query
+from app.kb.models import Article, ArticleFeedback, ArticleVersion
+from app.tickets.models import Ticket
+
+Session = MutableMapping[str, Any]
+
+TRAIL_KEY = "search_trail"
+TRAIL_LENGTH = 10
+TYPING_WINDOW = timedelta(seconds=60)
+FOLLOW_WINDOW = timedelta(minutes=30)
+MAX_RANK = 10_000
+TYPED_PURPOSES = frozenset({Purpose.SUGGEST, Purpose.NEW_TICKET})
+
+
+def now_utc() -> datetime:
+    return datetime.now(UTC)
+
+
+def role_of(user: User | None) -> CallerRole:
+    """The caller's main role: the most powerful one held."""
+    if user is None:
+        return CallerRole.ANONYMOUS
+    for flag, role in ((user.is_admin, CallerRole.ADMIN), (user.is_editor, CallerRole.EDITOR),
+                       (user.is_technician, CallerRole.TECHNICIAN)):
+        if flag:
+            return role
+    return CallerRole.REQUESTER
+
+
+# ---- the trail in the session ----
+
+def trail(session: Session) -> list[int]:
+    stored = session.get(TRAIL_KEY)
+    return [i for i in stored if isinstance(i, int)] if isinstance(stored, list) else []
+
+
+def _remember(session: Session, event_id: int) -> None:
+    session[TRAIL_KEY] = [*[i for i in trail(session) if i != event_id], event_id][-TRAIL_LENGTH:]
+
+
+def _forget(session: Session) -> None:
+    session.pop(TRAIL_KEY, None)
+
+
+def open_link(event_id: int | None, hit_id: str, rank: int, url: str) -> str:
+    """The address of a hit that records the click first; the hit's own address when nothing was recorded."""
+    if event_id is None:
+        return url
+    return f"/insights/open/{event_id}?" + urlencode({"hit": hit_id, "rank": rank, "to": url})
+
+
+# ---- recording ----
+
+async def record_search(
+    session: Session, text: str, language: str, role: CallerRole | str, purpose: Purpose | str, result_count: int,
+) -> int | None:
+    """Record one search and return its event id (None when the text is empty once normalised).
+
+    Typing is one event, not one per keystroke: a suggestion or new-ticket lookup whose text extends
+    the trail's previous one of the same purpose within TYPING_WINDOW updates it. A search submitted
+    right after the suggestions for the same text takes over their event, so it is counted once.
+    """
+    query = normalise_query(text)
+    if not query:
+        return None
+    purpose, role, now = Purpose(purpose), CallerRole(role), now_utc()
+    burst = await _typing_burst(session, purpose, query, now)
+    if burst is not None:
+        burst.query, burst.purpose, burst.result_count, burst.typed_at = query, purpose, max(result_count, 0), now
+        await burst.save(update_fields=["query", "purpose", "result_count", "typed_at"])
+        return burst.id
+    event = await SearchEvent.create(query=query, language=language[:5], role=role, purpose=purpose,
+                                     result_count=max(result_count, 0), typed_at=now)
+    _remember(session, event.id)
+    return event.id
+
+
+async def _typing_burst(session: Session, purpose: Purpose, query: str, now: datetime) -> SearchEvent | None:
+    ids = trail(session)
+    if not ids:
+        return None
+    previous = await SearchEvent.get_or_none(id=ids[-1])
+    if previous is None or previous.opened_hit_id or previous.deflected or previous.ticket_followed:
+        return None
+    if now - previous.typed_at > TYPING_WINDOW or not extends(previous.query, query):
+        return None
+    same_typing = purpose in TYPED_PURPOSES and previous.purpose is purpose
+    submitted = purpose is Purpose.SEARCH and previous.purpose is Purpose.SUGGEST
+    return previous if same_typing or submitted else None
+
+
+async def record_open(session: Session, event_id: int, hit_id: str | None, rank: int | None) -> bool:
+    """Remember the first hit opened from a search of this session; other sessions' events are ignored."""
+    hit = clean_hit_id(hit_id)
+    if event_id not in trail(session) or hit is None:
+        return False
+    position = rank if rank is not None and 0 < rank <= MAX_RANK else None
+    first_click = SearchEvent.filter(id=event_id, opened_hit_id=None)
+    return await first_click.update(opened_hit_id=hit, opened_rank=position) > 0
+
+
+async def _recent_ids(session: Session) -> list[int]:
+    ids = trail(session)
+    if not ids:
+        return []
+    recent = SearchEvent.filter(id__in=ids, typed_at__gte=now_utc() - FOLLOW_WINDOW)
+    return [int(i) for i in await recent.values_list("id", flat=True)]
+
+
+async def record_ticket_opened(session: Session) -> int:
+    """The visitor opened a ticket: his searches of the last FOLLOW_WINDOW did not solve the problem."""
+    ids = await _recent_ids(session)
+    _forget(session)
+    if not ids:
+        return 0
+    return await SearchEvent.filter(id__in=ids).update(ticket_followed=True)
+
+
+async def record_deflection(session: Session, hit_id: str | None) -> int:
+    """The visitor says a hit solved his problem: his searches of the last FOLLOW_WINDOW deflected a ticket."""
+    ids = await _recent_ids(session)
+    _forget(session)
+    if not ids:
+        return 0
+    hit = clean_hit_id(hit_id)
+    if hit is not None:
+        await SearchEvent.filter(id=max(ids), opened_hit_id=None).update(opened_hit_id=hit)
+    return await SearchEvent.filter(id__in=ids, ticket_followed=False).update(deflected=True)
+
+
+# ---- reading back: the editors' report ----
+
+@dataclass(frozen=True)
+class QueryStat:
+    query: str
+    searches: int
+    no_results: int
+    clicks: int
+    tickets: int
+    deflections: int
+
+
+ROLE_GROUPS: dict[str, tuple[CallerRole, ...]] = {
+    "all": tuple(CallerRole),
+    "customers": (CallerRole.ANONYMOUS, CallerRole.REQUESTER),
+    "staff": (CallerRole.TECHNICIAN, CallerRole.EDITOR, CallerRole.ADMIN),
+}
+QUERY_ORDERS: dict[str, str] = {"searches": "-searches", "no_results": "-no_results", "tickets": "-tickets"}
+
+
+async def query_stats(since: datetime, roles: tuple[CallerRole, ...], order: str, limit: int) -> list[QueryStat]:
+    """Queries asked since `since`, grouped by text, the `limit` largest by `order` (rows with zero left out)."""
+    grouped = (
+        SearchEvent.filter(created_at__gte=since, role__in=list(roles))
+        .annotate(searches=Count("id"), no_results=Count("id", _filter=Q(result_count=0)),
+                  clicks=Count("id", _filter=Q(opened_hit_id__isnull=False)),
+                  tickets=Count("id", _filter=Q(ticket_followed=True)),
+                  deflections=Count("id", _filter=Q(deflected=True)))
+        .group_by("query")
+        .filter(**{f"{order}__gt": 0})
+        .order_by(QUERY_ORDERS[order], "query")
+        .limit(limit)
+    )
+    rows = await grouped.values("query", "searches", "no_results", "clicks", "tickets", "deflections")
+    return [QueryStat(**row) for row in rows]
+
+
+@dataclass(frozen=True)
+class ArticleStat:
+    article_id: int
+    slug: str
+    title: str
+    helpful: int
+    not_helpful: int
+
+
+async def article_feedback_stats(since: datetime) -> list[ArticleStat]:
+    """Articles that got at least one "not helpful" answer since `since`, with their latest title."""
+    rows = await (
+        ArticleFeedback.filter(created_at__gte=since)
+        .annotate(yes=Count("id", _filter=Q(helpful=True)), no=Count("id", _filter=Q(helpful=False)))
+        .group_by("article_id")
+        .filter(no__gt=0)
+        .values("article_id", "yes", "no")
+    )
+    articles = {a.id: a for a in await Article.filter(id__in=[r["article_id"] for r in rows])}
+    wanted = {a.id: a.current_number for a in articles.values()}
+    versions = {v.article_id: v for v in await ArticleVersion.filter(article_id__in=list(wanted))
+                if wanted[v.article_id] == v.number}
+    return [
+        ArticleStat(r["article_id"], articles[r["article_id"]].slug,
+                    versions[r["article_id"]].title if r["article_id"] in versions else articles[r["article_id"]].slug,
+                    r["yes"], r["no"])
+        for r in rows if r["article_id"] in articles
+    ]
+
+
+# ---- reading back: the managers' dashboards ----
+
+@dataclass(frozen=True)
+class TicketRow:
+    created_at: datetime
+    sla_deadline: datetime
+    taken_at: datetime | None
+    resolved_at: datetime | None
+    status: str
+    category: str | None
+    technician: str | None
+
+
+async def ticket_rows(since: datetime) -> list[TicketRow]:
+    """Tickets opened or resolved since `since`: the SLA and resolution-time dashboards read these."""
+    rows = await (
+        Ticket.filter(Q(created_at__gte=since) | Q(resolved_at__gte=since))
+        .values("created_at", "sla_deadline", "taken_at", "resolved_at", "status", "category__name",
+                "taken_by__full_name")
+    )
+    return [
+        TicketRow(r["created_at"], r["sla_deadline"], r["taken_at"], r["resolved_at"], str(r["status"]),
+                  r["category__name"], r["taken_by__full_name"])
+        for r in rows
+    ]
+
+
+async def status_counts() -> dict[str, int]:
+    rows = await Ticket.all().annotate(n=Count("id")).group_by("status").values("status", "n")
+    return {str(r["status"]): r["n"] for r in rows}
+
+
+@dataclass(frozen=True)
+class OutcomeRow:
+    created_at: datetime
+    deflected: bool
+    ticket_followed: bool
+
+
+async def outcome_rows(since: datetime) -> list[OutcomeRow]:
+    """Searches since `since` whose story ended: with a ticket or with "this solved my problem"."""
+    rows = await (SearchEvent.filter(Q(deflected=True) | Q(ticket_followed=True), created_at__gte=since)
+                  .values("created_at", "deflected", "ticket_followed"))
+    return [OutcomeRow(r["created_at"], bool(r["deflected"]), bool(r["ticket_followed"])) for r in rows]
