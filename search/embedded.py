@@ -3,6 +3,10 @@
 Layout under `path`: one directory per generation (`v1-000003/`) and a `CURRENT` file naming
 the live one. `rebuild` fills a new generation, then replaces `CURRENT` atomically (os.replace);
 every process notices the new pointer on its next query.
+
+When `CURRENT` names a generation of an older schema, the engine starts a fresh (empty) one and
+leaves a `NEEDS_REBUILD` file until the next `rebuild`: `needs_rebuild` and `health()` report it,
+so the application can run its reindex instead of silently serving an empty index.
 """
 
 from __future__ import annotations
@@ -17,11 +21,12 @@ from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
 import tantivy
-from markupsafe import Markup
+from markupsafe import Markup, escape
 from tantivy import Query
 
 from search import access
-from search.embedded_query import plan_query, query_filters, restrict
+from search.embedded_query import plan_query, query_filters, restrict, visibility_query
+from search.embedded_stats import GroupStats, tighten
 from search.embedded_schema import (
     SCHEMA_VERSION,
     build_schema,
@@ -32,15 +37,16 @@ from search.embedded_schema import (
     text_language,
     to_tantivy,
     tokenize_plain,
-    tokens_with_offsets,
+    token_spans,
 )
 from search.engine import DocumentSource, Progress, iterate
-from search.highlight import ELLIPSIS, Matcher, Token, best_window, render
+from search.highlight import ELLIPSIS, Matcher, best_window, render
 from search.lexicon import Lexicon
 from search.plan import QueryPlan, build_plan
 from search.types import FACET_FIELDS, Health, Hit, SearchDocument, SearchQuery, SearchResult
 
 POINTER = "CURRENT"
+REBUILD_MARKER = "NEEDS_REBUILD"
 BATCH = 1000
 WRITER_HEAP = 64_000_000
 SNIPPET_WORDS = {"search": 30, "similar": 30, "suggest": 14}
@@ -119,6 +125,9 @@ class EmbeddedEngine:
         if self._generation is not None and stamp == self._pointer_stamp:
             return self._generation
         if stamp == -1 or not pointer.read_text().strip().startswith(f"{SCHEMA_VERSION}-"):
+            if stamp != -1:
+                older = pointer.read_text().strip()
+                (self.path / REBUILD_MARKER).write_text(f"{older} predates schema {SCHEMA_VERSION}\n")
             name = self._new_generation_name()
             self._write_pointer(name)
             stamp = pointer.stat().st_mtime_ns
@@ -177,9 +186,25 @@ class EmbeddedEngine:
                 if old is not None and old.directory != fresh.directory:
                     old.close_writer()
                     shutil.rmtree(old.directory, ignore_errors=True)
+                self._forget_older_schemas()
         finally:
             self._rebuild_log = None
         return written
+
+    def _forget_older_schemas(self) -> None:
+        """After a rebuild: generations of older schemas are unreadable by this code, and nothing is pending."""
+        for directory in self.path.iterdir():
+            if directory.is_dir() and re.fullmatch(r"v\d+-\d+", directory.name) and not directory.name.startswith(
+                f"{SCHEMA_VERSION}-"
+            ):
+                shutil.rmtree(directory, ignore_errors=True)
+        (self.path / REBUILD_MARKER).unlink(missing_ok=True)
+
+    @property
+    def needs_rebuild(self) -> bool:
+        """True when the index was created empty because the one on disk had an older schema."""
+        self._current()
+        return (self.path / REBUILD_MARKER).exists()
 
     async def _fill(self, fresh: _Generation, docs: DocumentSource, progress: Progress | None) -> int:
         written, batch = 0, []
@@ -217,7 +242,11 @@ class EmbeddedEngine:
             documents = await self.count()
         except (OSError, ValueError) as error:
             return Health(False, self.name, 0, str(error))
-        return Health(True, self.name, documents, str(self._current().directory))
+        directory = str(self._current().directory)
+        if self.needs_rebuild:
+            detail = f"{directory}: older index schema, run reindex"
+            return Health(True, self.name, documents, detail, needs_rebuild=True)
+        return Health(True, self.name, documents, directory)
 
     async def close(self) -> None:
         async with self._write_lock:
@@ -240,27 +269,29 @@ class EmbeddedEngine:
             query.text, tokenize_plain, self._synonyms, self._stop_words,
             prefix_last=query.purpose in ("search", "suggest"),
         )
-        filters = [access.visibility_filter(query.principal), *query_filters(query)]
+        visible, filters = visibility_query(schema, query.principal), query_filters(query)
         fields = access.searchable_fields(query.principal)
         if plan.is_empty:
-            final = restrict(schema, Query.all_query(), filters, query.exclude_ids)
+            final = restrict(schema, Query.all_query(), visible, filters, query.exclude_ids)
             order = {"order_by_field": "updated_at", "order": tantivy.Order.Desc}
             found = searcher.search(final, query.limit, count=True, offset=query.offset, **order)
             return self._collect(searcher, found, lambda: final, query, plan, started, by_date=True)
-        for required in _word_requirements(plan):
-            final = restrict(schema, plan_query(schema, plan, fields, required), filters, query.exclude_ids)
+        plan, stats = tighten(searcher, plan, fields)
+        for required in _word_requirements(stats):
+            scoring = plan_query(schema, plan, fields, required)
+            final = restrict(schema, scoring, visible, filters, query.exclude_ids)
             found = searcher.search(final, query.limit, count=True, offset=query.offset)
             if found.count:
                 break
         matching = lambda: restrict(  # noqa: E731
-            schema, plan_query(schema, plan, fields, required, scoring=False), filters, query.exclude_ids
+            schema, plan_query(schema, plan, fields, required, scoring=False), visible, filters, query.exclude_ids
         )
         return self._collect(searcher, found, matching, query, plan, started)
 
     def _similar_sync(self, doc_id_or_text: str, query: SearchQuery) -> SearchResult:
         started = time.perf_counter()
         generation = self._current()
-        filters = [access.visibility_filter(query.principal), *query_filters(query)]
+        visible, filters = visibility_query(generation.schema, query.principal), query_filters(query)
         fields = access.searchable_fields(query.principal)
         source = self._visible_source(generation, doc_id_or_text, query)
         excluded = tuple(query.exclude_ids)
@@ -281,7 +312,7 @@ class EmbeddedEngine:
             generation.schema, document_fields, min_doc_frequency=1, min_term_frequency=1,
             max_query_terms=MLT_TERMS, min_word_length=3, stop_words=stop_words,
         )
-        final = restrict(generation.schema, scoring, filters, excluded)
+        final = restrict(generation.schema, scoring, visible, filters, excluded)
         searcher = generation.index.searcher()
         found = searcher.search(final, query.limit, count=True, offset=query.offset)
         highlight_text = " ".join(texts.get("title", "").split()[:5]) if source else doc_id_or_text
@@ -291,8 +322,8 @@ class EmbeddedEngine:
     def _visible_source(self, generation: _Generation, doc_id: str, query: SearchQuery) -> SearchDocument | None:
         if not _looks_like_id(doc_id):
             return None
-        visible = [access.visibility_filter(query.principal)]
-        lookup = restrict(generation.schema, Query.term_query(generation.schema, "id", doc_id), visible, ())
+        visible = visibility_query(generation.schema, query.principal)
+        lookup = restrict(generation.schema, Query.term_query(generation.schema, "id", doc_id), visible, [], ())
         searcher = generation.index.searcher()
         found = searcher.search(lookup, 1).hits
         return from_stored(searcher.doc(found[0][1])) if found else None
@@ -320,8 +351,7 @@ class EmbeddedEngine:
         if language not in matchers:
             matchers[language] = Matcher(plan, lambda word: stem(word, language))
         matcher = matchers[language]
-        title_tokens = tokens_with_offsets(doc.title)
-        title_html = render(doc.title, title_tokens, matcher.positions(title_tokens), None)
+        title_html = _marked(doc.title, matcher)
         snippet_html = self._snippet(doc, query, matcher)
         allowed = access.retrievable_fields(query.principal)
         fields = {name: value for name, value in doc.to_json().items() if name in allowed}
@@ -332,30 +362,41 @@ class EmbeddedEngine:
         )
 
     def _snippet(self, doc: SearchDocument, query: SearchQuery, matcher: Matcher) -> Markup:
+        """From the field with the most distinct query groups (then most marks); only its offsets are read."""
         width = SNIPPET_WORDS.get(query.purpose, 30)
         candidates = [name for name in access.highlight_fields(query.principal) if name not in ("title", "tags")]
-        best: tuple[tuple[int, int], str, bool, list[Token], dict[int, int]] | None = None
+        best: tuple[tuple[int, int], str, bool, list[str], dict[int, int]] | None = None
         for name in candidates:
             text, cut = _bounded(field_text(doc, name))
             if not text.strip():
                 continue
-            tokens = tokens_with_offsets(text)
-            matches = matcher.positions(tokens)
+            words = tokenize_plain(text)
+            matches = matcher.positions(words)
             key = (len(set(matches.values())), len(matches))
             if best is None or key > best[0]:
-                best = (key, text, cut, tokens, matches)
+                best = (key, text, cut, words, matches)
         if best is None:
-            return render("", [], {}, None)
-        _, text, cut, tokens, matches = best
-        window = best_window(tokens, matches, width)
-        snippet = render(text, tokens, matches, window)
-        return snippet + ELLIPSIS if cut and window[1] == len(tokens) else snippet
+            return Markup("")
+        _, text, cut, words, matches = best
+        window = best_window(len(words), matches, width)
+        snippet = render(text, len(words), token_spans(text), matches, window)
+        return snippet + ELLIPSIS if cut and window[1] == len(words) else snippet
 
 
-def _word_requirements(plan: QueryPlan) -> tuple[int, ...]:
+def _marked(text: str, matcher: Matcher) -> Markup:
+    """All of `text`, escaped, with its matching words marked."""
+    words = tokenize_plain(text)
+    matches = matcher.positions(words)
+    return render(text, len(words), token_spans(text), matches, None) if matches else Markup(escape(text).strip())
+
+
+def _word_requirements(stats: list[GroupStats]) -> tuple[int, ...]:
     """Every word first; when no document has them all, any of them (Meilisearch's matching
-    strategy, in one step: ranking already puts documents with more of the words first)."""
-    return (len(plan.groups), 1) if len(plan.groups) > 1 else (1,)
+    strategy, in one step: ranking already puts documents with more of the words first). A word
+    that can match nothing skips the first pass."""
+    if len(stats) < 2 or any(group.certainly_empty for group in stats):
+        return (1,)
+    return (len(stats), 1)
 
 
 def _bounded(text: str) -> tuple[str, bool]:

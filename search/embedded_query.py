@@ -7,10 +7,12 @@ from collections.abc import Sequence
 import tantivy
 from tantivy import Occur, Query
 
-from search.access import And, Eq, Filter, In, MatchAll, Or
-from search.embedded_schema import ID_FIELDS, PUBLIC_STEMMED, PUBLIC_TEXT, PUBLIC_TEXT_FIELDS, STEMMED, stem
+from search.access import And, Eq, Filter, In, MatchAll, Or, principal_keys
+from search.embedded_schema import (
+    ID_FIELDS, PUBLIC_STEMMED, PUBLIC_TEXT, PUBLIC_TEXT_FIELDS, STEMMED, VISIBLE_TO, stem,
+)
 from search.plan import Alternative, QueryPlan, TermGroup
-from search.types import SearchQuery
+from search.types import Principal, SearchQuery
 
 # title > tags > resolution/body > staff_body
 FIELD_WEIGHTS: dict[str, float] = {"title": 4.0, "tags": 3.0, "resolution": 1.6, "body": 1.5, "staff_body": 1.0}
@@ -57,9 +59,20 @@ def query_filters(query: SearchQuery) -> list[Filter]:
     return filters
 
 
-def restrict(schema: tantivy.Schema, scoring: Query, filters: Sequence[Filter], exclude_ids: Sequence[str]) -> Query:
-    """`scoring` limited to documents passing every filter; filters never change scores."""
+def visibility_query(schema: tantivy.Schema, principal: Principal) -> Query | None:
+    """access.visibility_filter as one lookup of the caller's keys; None when everything is visible."""
+    keys = principal_keys(principal)
+    return None if keys is None else Query.term_set_query(schema, VISIBLE_TO, list(keys))
+
+
+def restrict(
+    schema: tantivy.Schema, scoring: Query, visible: Query | None, filters: Sequence[Filter],
+    exclude_ids: Sequence[str],
+) -> Query:
+    """`scoring` limited to `visible` documents passing every filter; filters never change scores."""
     clauses: list[tuple[Occur, Query]] = [(Occur.Must, scoring)]
+    if visible is not None:
+        clauses.append((Occur.Must, Query.const_score_query(visible, 0.0)))
     clauses += [(Occur.Must, Query.const_score_query(filter_query(schema, f), 0.0)) for f in filters]
     if exclude_ids:
         clauses.append((Occur.MustNot, Query.term_set_query(schema, "id", list(exclude_ids))))
@@ -79,22 +92,21 @@ def group_query(schema: tantivy.Schema, group: TermGroup, fields: Sequence[str],
     """One flat union per group (each level of nesting costs a pass over the matching documents).
 
     Any exact (or stemmed) word or phrase of the group earns EXACT_BONUS once; per-field BM25
-    ranks among those; typo and prefix matches add small constant scores. Every clause that
+    ranks the `ranked` words among those (a phrase, costly to match, is matched once per field and
+    earns the bonus only); typo and prefix matches add small constant scores. Every clause that
     matches anything is in `any_exact` or the loose tier, so `scoring=False` keeps the match set."""
     words = [alt.words[0] for alt in group.alternatives if len(alt.words) == 1]
     phrases = [alt.words for alt in group.alternatives if len(alt.words) > 1]
-    exact = [q for word in words for q in _exact_anywhere(schema, fields, word)]
+    ranked = [alt.words[0] for alt in group.alternatives if len(alt.words) == 1 and alt.ranked]
+    exact = [Query.term_query(schema, field, term) for word in words for field, term in exact_terms(fields, word)]
     exact += [Query.phrase_query(schema, f"{field}_plain", list(p)) for p in phrases for field in fields]
     any_exact = Query.boolean_query([(Occur.Should, q) for q in exact], 1)
     clauses = [(Occur.Should, Query.const_score_query(any_exact, EXACT_BONUS) if scoring else any_exact)]
     if scoring:
         for field in fields:
             weight = FIELD_WEIGHTS[field]
-            clauses += [(Occur.Should, Query.boost_query(q, weight)) for w in words for q in _ranking_terms(schema, field, w)]
-            clauses += [
-                (Occur.Should, Query.boost_query(Query.phrase_query(schema, f"{field}_plain", list(p)), weight))
-                for p in phrases
-            ]
+            terms = [q for word in ranked for q in _ranking_terms(schema, field, word)]
+            clauses += [(Occur.Should, Query.boost_query(q, weight)) for q in terms]
     for alternative in group.alternatives:
         if len(alternative.words) == 1:
             for field, weight in _loose_fields(fields):
@@ -111,14 +123,18 @@ def _ranking_terms(schema: tantivy.Schema, field: str, word: str) -> list[Query]
     return clauses
 
 
-def _exact_anywhere(schema: tantivy.Schema, fields: Sequence[str], word: str) -> list[Query]:
-    """The word or its stem in any of `fields`, through the combined public fields when they cover them."""
+def exact_terms(fields: Sequence[str], word: str) -> list[tuple[str, str]]:
+    """(field, term) pairs finding the word or its stem in any of `fields`, through the combined
+    public fields when they cover them."""
     if not set(PUBLIC_TEXT_FIELDS) <= set(fields):
-        return [clause for field in fields for clause in _exact_terms(schema, field, word)]
+        return [pair for field in fields for pair in _field_terms(field, word)]
     rest = [field for field in fields if field not in PUBLIC_TEXT_FIELDS]
-    clauses = [Query.term_query(schema, PUBLIC_TEXT, word)]
-    clauses += [Query.term_query(schema, PUBLIC_STEMMED[language], stem(word, language)) for language in STEMMED]
-    return clauses + [clause for field in rest for clause in _exact_terms(schema, field, word)]
+    pairs = [(PUBLIC_TEXT, word)] + [(PUBLIC_STEMMED[language], stem(word, language)) for language in STEMMED]
+    return pairs + [pair for field in rest for pair in _field_terms(field, word)]
+
+
+def _field_terms(field: str, word: str) -> list[tuple[str, str]]:
+    return [(f"{field}_plain", word)] + [(f"{field}_{language}", stem(word, language)) for language in STEMMED]
 
 
 def _loose_fields(fields: Sequence[str]) -> list[tuple[str, float]]:
@@ -145,11 +161,4 @@ def _loose_clauses(schema: tantivy.Schema, field: str, weight: float, alternativ
         # the typo budget: one automaton instead of two.
         fuzzy = Query.fuzzy_term_query(schema, field, word, typos, True, alternative.prefix)
         clauses.append((Occur.Should, Query.const_score_query(fuzzy, TYPO_WEIGHT * weight)))
-    return clauses
-
-
-def _exact_terms(schema: tantivy.Schema, field: str, word: str) -> list[Query]:
-    clauses = [Query.term_query(schema, f"{field}_plain", word)]
-    for language in STEMMED:
-        clauses.append(Query.term_query(schema, f"{field}_{language}", stem(word, language)))
     return clauses

@@ -7,10 +7,11 @@ from functools import lru_cache
 
 import tantivy
 
-from search.highlight import Token
+from search.access import document_keys
+from search.highlight import Span
 from search.types import SearchDocument
 
-SCHEMA_VERSION = "v2"
+SCHEMA_VERSION = "v3"
 PLAIN = "sportello_plain_v1"
 STEMMED = {"it": "sportello_it_v1", "en": "sportello_en_v1"}
 STEMMER_LANGUAGE = {"it": "italian", "en": "english"}
@@ -23,6 +24,7 @@ PUBLIC_TEXT_FIELDS: tuple[str, ...] = ("title", "tags", "resolution", "body")
 KEYWORD_FIELDS: tuple[str, ...] = ("kind", "category", "product", "status", "language", "audience")
 ID_FIELDS: tuple[str, ...] = ("company_id", "requester_id")
 NO_ID = 0  # u64 stand-in for None; database ids start at 1
+VISIBLE_TO = "visible_to"  # access.document_keys: the access filter is one term-set lookup
 
 
 def _builder() -> tantivy.TextAnalyzerBuilder:
@@ -54,6 +56,7 @@ def register_analyzers(index: tantivy.Index) -> None:
 def build_schema() -> tantivy.Schema:
     builder = tantivy.SchemaBuilder()
     builder.add_text_field("id", stored=True, tokenizer_name="raw")
+    builder.add_text_field(VISIBLE_TO, tokenizer_name="raw", index_option="basic")
     for name in KEYWORD_FIELDS:
         builder.add_text_field(name, fast=True, tokenizer_name="raw")
     for name in ID_FIELDS:
@@ -88,6 +91,9 @@ def to_tantivy(doc: SearchDocument, schema: tantivy.Schema) -> tantivy.Document:
         "updated_at": doc.updated_at,
         "payload": json.dumps(doc.to_json(), ensure_ascii=False).encode(),
     }
+    keys = document_keys(doc)
+    if keys:
+        values[VISIBLE_TO] = list(keys)
     for name in KEYWORD_FIELDS:
         values[name] = str(getattr(doc, name))
     language = text_language(doc.language)
@@ -110,8 +116,15 @@ def tokenize_plain(text: str) -> list[str]:
     return plain_analyzer().analyze(text)
 
 
-def tokens_with_offsets(text: str) -> list[Token]:
-    return [Token(t.text, t.char_offset_from, t.char_offset_to) for t in plain_analyzer().pre_tokenize(text).tokens]
+def token_spans(text: str) -> Span:
+    """Character offsets of the tokens `tokenize_plain(text)` returns, by token index."""
+    tokens = plain_analyzer().pre_tokenize(text).tokens
+
+    def span(index: int) -> tuple[int, int]:
+        token = tokens[index]
+        return token.char_offset_from, token.char_offset_to
+
+    return span
 
 
 @lru_cache(maxsize=65_536)

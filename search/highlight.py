@@ -1,26 +1,22 @@
 """<mark> highlights and cropped snippets that also catch fuzzy and prefix matches.
 
-Works on analyzer tokens (folded text + character offsets), so whatever the engine matched
-by exact, stemmed, typo-tolerant or prefix comparison is marked; the rest is HTML-escaped.
+Works on analyzer tokens: a field's folded words (one call into the analyzer, no Python object
+per token) decide what matches and where the snippet window goes; character offsets are read
+only for the window's ends and the marked words. Whatever the engine matched by exact, stemmed,
+typo-tolerant or prefix comparison is marked; the rest is HTML-escaped.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import NamedTuple
 
 from markupsafe import Markup, escape
 
 from search.plan import QueryPlan
 
 Stem = Callable[[str], str]
+Span = Callable[[int], tuple[int, int]]  # token index -> (start, end) character offsets in the text
 ELLIPSIS = "…"
-
-
-class Token(NamedTuple):  # a tuple: snippets build thousands of them per query
-    text: str  # folded, unstemmed
-    start: int  # character offsets into the original text
-    end: int
 
 
 def damerau_levenshtein(a: str, b: str, limit: int) -> int:
@@ -83,6 +79,7 @@ class Matcher:
         self.plan = plan
         self.stem = stem
         self._verdicts: dict[str, int | None] = {}
+        self._matched: dict[str, int] = {}
         self._singles = [
             (group_index, alternative)
             for group_index, group in enumerate(plan.groups)
@@ -105,71 +102,71 @@ class Matcher:
                 verdict = group_index
                 break
         self._verdicts[text] = verdict
+        if verdict is not None:
+            self._matched[text] = verdict
         return verdict
 
-    def positions(self, tokens: list[Token]) -> dict[int, int]:
-        """Token index -> index of the query group it matched."""
-        found: dict[int, int] = {}
-        verdicts, group_of = self._verdicts, self.group_of
-        for position, (text, _, _) in enumerate(tokens):
-            group_index = verdicts[text] if text in verdicts else group_of(text)
-            if group_index is not None:
-                found[position] = group_index
-        for group_index, words in self._phrases:
-            for position in _phrase_positions(tokens, words):
+    def positions(self, words: list[str]) -> dict[int, int]:
+        """Word index -> index of the query group it matched; `words` are a field's folded tokens."""
+        for word in set(words).difference(self._verdicts):
+            self.group_of(word)
+        matched = self._matched
+        found = {position: matched[word] for position, word in enumerate(words) if word in matched}
+        for group_index, phrase in self._phrases:
+            for position in _phrase_positions(words, phrase):
                 found.setdefault(position, group_index)
         return found
 
 
-def matched_positions(tokens: list[Token], plan: QueryPlan, stem: Stem) -> dict[int, int]:
-    """Token index -> index of the query group it matched (each distinct word is compared once)."""
-    return Matcher(plan, stem).positions(tokens)
+def matched_positions(words: list[str], plan: QueryPlan, stem: Stem) -> dict[int, int]:
+    """Word index -> index of the query group it matched (each distinct word is compared once)."""
+    return Matcher(plan, stem).positions(words)
 
 
-def _phrase_positions(tokens: list[Token], words: tuple[str, ...]) -> list[int]:
+def _phrase_positions(words: list[str], phrase: tuple[str, ...]) -> list[int]:
     positions: list[int] = []
-    for i in range(len(tokens) - len(words) + 1):
-        if all(tokens[i + k].text == words[k] for k in range(len(words))):
-            positions.extend(range(i, i + len(words)))
+    first, width = phrase[0], len(phrase)
+    for i, word in enumerate(words[: len(words) - width + 1]):
+        if word == first and tuple(words[i : i + width]) == phrase:
+            positions.extend(range(i, i + width))
     return positions
 
 
-def best_window(tokens: list[Token], matches: dict[int, int], width: int) -> tuple[int, int]:
-    """[start, end) token range of `width` tokens covering the most distinct groups, then most marks."""
-    if len(tokens) <= width:
-        return 0, len(tokens)
+def best_window(count: int, matches: dict[int, int], width: int) -> tuple[int, int]:
+    """[start, end) range of `width` of the `count` tokens covering the most distinct groups, then most marks."""
+    if count <= width:
+        return 0, count
     if not matches:
         return 0, width
     best_start, best_key = 0, (-1, -1)
-    for first in sorted(matches):
-        start = max(0, min(first - width // 4, len(tokens) - width))
-        inside = [group for pos, group in matches.items() if start <= pos < start + width]
+    ordered = sorted(matches)
+    for first in ordered:
+        start = max(0, min(first - width // 4, count - width))
+        inside = [matches[pos] for pos in ordered if start <= pos < start + width]
         key = (len(set(inside)), len(inside))
         if key > best_key:
             best_start, best_key = start, key
     return best_start, best_start + width
 
 
-def render(text: str, tokens: list[Token], matches: dict[int, int], window: tuple[int, int] | None) -> Markup:
+def render(text: str, count: int, span: Span, matches: dict[int, int], window: tuple[int, int] | None) -> Markup:
     """Escape `text` (cropped to the token window, if any) and wrap matched tokens in <mark>."""
-    if window is None or not tokens:
+    if window is None or not count:
         begin, finish, lead, tail = 0, len(text), "", ""
-        first, last = 0, len(tokens)
+        first, last = 0, count
     else:
         first, last = window
-        begin = tokens[first].start if first > 0 else 0
-        finish = tokens[last - 1].end if last < len(tokens) else len(text)
+        begin = span(first)[0] if first > 0 else 0
+        finish = span(last - 1)[1] if last < count else len(text)
         lead = ELLIPSIS if first > 0 else ""
-        tail = ELLIPSIS if last < len(tokens) else ""
+        tail = ELLIPSIS if last < count else ""
     pieces: list[str] = [lead]
     cursor = begin
-    for position in range(first, last):
-        if position not in matches:
-            continue
-        token = tokens[position]
-        pieces.append(str(escape(text[cursor : token.start])))
-        pieces.append(f"<mark>{escape(text[token.start : token.end])}</mark>")
-        cursor = token.end
+    for position in sorted(p for p in matches if first <= p < last):
+        start, end = span(position)
+        pieces.append(str(escape(text[cursor:start])))
+        pieces.append(f"<mark>{escape(text[start:end])}</mark>")
+        cursor = end
     pieces.append(str(escape(text[cursor:finish])))
     pieces.append(tail)
     return Markup("".join(pieces).strip())

@@ -18,6 +18,7 @@ class Alternative:
     words: tuple[str, ...]
     typos: int = 0
     prefix: bool = False
+    ranked: bool = True  # False: matches without its own BM25 clauses (a word most documents contain)
 
 
 @dataclass(frozen=True)

@@ -147,6 +147,7 @@ class Health:
     engine: str
     documents: int
     detail: str
+    needs_rebuild: bool = False  # the index must be rebuilt from the database (e.g. after a schema change)
 
 
 class EngineUnavailable(Exception):

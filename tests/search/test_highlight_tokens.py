@@ -1,0 +1,40 @@
+"""Highlighting reads a field's words and their offsets from two analyzer calls: they must agree."""
+
+from __future__ import annotations
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from search.embedded_schema import plain_analyzer, token_spans, tokenize_plain
+from search.highlight import Matcher, best_window, render
+from search.plan import build_plan
+
+TRICKY = [
+    "Perché l'utenza è bloccata? Città, ŒUVRE, straße, ﬁne, naïve café",
+    "x" * 70 + " dopo una parola lunghissima " + "é" * 40 + " fine",
+    "ERR-5422 / HTTP 7765: v7.8.0_beta (alpha)\tdue\nrighe",
+    "",
+]
+
+
+@settings(max_examples=300)
+@given(text=st.one_of(st.sampled_from(TRICKY), st.text(max_size=200)))
+def test_spans_point_at_the_words_the_analyzer_returns(text: str) -> None:
+    words = tokenize_plain(text)
+    span = token_spans(text)
+    for index, word in enumerate(words):
+        start, end = span(index)
+        assert tokenize_plain(text[start:end]) == [word]
+
+
+def test_a_snippet_marks_typos_prefixes_and_escapes() -> None:
+    text = "Il <modem> lampeggia; riavviare il modme e poi la stampant"
+    plan = build_plan("modem stampa", tokenize_plain, {}, frozenset({"il"}), prefix_last=True)
+    words = tokenize_plain(text)
+    matches = Matcher(plan, lambda word: word).positions(words)
+    html = render(text, len(words), token_spans(text), matches, best_window(len(words), matches, 6))
+    assert html == "…il <mark>modme</mark> e poi la <mark>stampant</mark>"  # the window with both groups
+    full = render(text, len(words), token_spans(text), matches, None)
+    assert full == ("Il &lt;<mark>modem</mark>&gt; lampeggia; riavviare il <mark>modme</mark> e poi la "
+                    "<mark>stampant</mark>")
+    assert plain_analyzer().analyze("Città") == ["citta"]
