@@ -48,7 +48,8 @@ def render(request: Request, name: str, context: dict[str, Any] | None = None, s
 
 
 def flash(request: Request, message: str, category: str = "info") -> None:
-    request.session.setdefault("flash", []).append([category, message])
+    # Reassigned, not appended in place, so the session sees the change.
+    request.session["flash"] = [*request.session.get("flash", []), [category, message]]
 
 
 def pop_flashes(request: Request) -> list[tuple[str, str]]:

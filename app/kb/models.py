@@ -10,6 +10,7 @@ from app.i18n import N_
 
 if TYPE_CHECKING:  # imported models would be registered a second time under this app label
     from app.accounts.models import Company, User
+    from app.tickets.models import Ticket
 
 
 class Audience(StrEnum):
@@ -81,12 +82,17 @@ class Article(Model):
     suggested_by: fields.ForeignKeyNullableRelation["User"] = fields.ForeignKeyField(
         "accounts.User", related_name="suggested_articles", null=True, on_delete=fields.SET_NULL
     )
+    source_ticket: fields.OneToOneNullableRelation["Ticket"] = fields.OneToOneField(
+        "tickets.Ticket", related_name="faq_article", null=True, on_delete=fields.SET_NULL,
+        description="The solved ticket this FAQ was promoted from",
+    )
     created_at = fields.DatetimeField(auto_now_add=True)
     updated_at = fields.DatetimeField(auto_now=True)
     published_at = fields.DatetimeField(null=True)
 
     category_id: int | None
     suggested_by_id: int | None
+    source_ticket_id: int | None
 
     class Meta:
         table = "kb_article"

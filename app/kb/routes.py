@@ -190,8 +190,9 @@ async def _draft_of(article: Article) -> service.ArticleDraft:
 async def editor_form(request: Request) -> Response:
     article = await _editable(request) if "article_id" in request.path_params else None
     if request.method == "GET":
+        # ?title= comes from the search report: "write an FAQ" about a query nobody found an answer to
         draft = await _draft_of(article) if article else service.ArticleDraft(
-            "", "", get_locale(), "", "public", "")
+            request.query_params.get("title", "").strip()[:300], "", get_locale(), "", "public", "")
         return render(request, "kb/editor_form.html", await _editor_context(article, draft))
     form = await read_form(request)
     draft = _draft_from(form)

@@ -10,6 +10,7 @@ from app.searching.engine import get_engine
 from app.searching.indexer import drain_all
 from app.searching.lexicon import apply_lexicon
 from app.searching.outbox import index_work_queued
+from app.searching.rebuild import reindex
 from app.searching.sources import DocumentSource, document_sources
 from app.settings import Settings
 
@@ -23,6 +24,8 @@ async def index_pending(settings: Settings, sources: dict[str, DocumentSource]) 
     engine = get_engine(settings)
     with contextlib.suppress(EngineUnavailable):  # while it is down the drain below keeps the rows
         await apply_lexicon(engine)  # also picks up a lexicon another process saved
+        if (await engine.health()).needs_rebuild:  # an index of an older schema: rebuild it from the database
+            await reindex(engine, sources)
     report = await drain_all(engine, sources)
     if report.claimed == 0:
         await asyncio.sleep(COMMIT_GRACE_SECONDS)

@@ -14,6 +14,8 @@ from app import i18n
 from app.accounts.models import Role, User
 from app.auth import current_user, login_required, require_user, role_required
 from app.i18n import _
+from app.insights.models import Purpose
+from app.insights.service import open_link, record_search, role_of
 from app.searching import lexicon, service
 from app.searching.engine import get_engine
 from app.web import app_settings, field, flash, read_form, redirect, render
@@ -66,6 +68,11 @@ class Tab:
     count: int
 
 
+def hit_links(event_id: int | None, hits: list[Hit]) -> dict[str, str]:
+    """Each hit's address through the click recorder, with its rank (from 1) among the hits shown."""
+    return {hit.id: open_link(event_id, hit.id, rank, hit.url) for rank, hit in enumerate(hits, 1)}
+
+
 async def _search(request: Request, params: SearchParams) -> tuple[SearchResult, list[Tab]]:
     settings, user = app_settings(request), current_user(request)
     result = await service.search_for(
@@ -94,8 +101,13 @@ async def search_page(request: Request) -> Response:
         result, tabs = await _search(request, params)
     except EngineUnavailable:
         return render(request, "search/results.html", {**context, "unavailable": True}, status_code=503)
+    event_id = None
+    if params.q and params.page == 1:
+        event_id = await record_search(request.session, params.q, i18n.get_locale(), role_of(current_user(request)),
+                                       Purpose.SEARCH, result.total)
     context.update(result=result, tabs=tabs, last_page=service.last_page(result.total, PER_PAGE),
-                   new_ticket_url="/tickets/new?" + urlencode({"title": params.q}))
+                   new_ticket_url="/tickets/new?" + urlencode({"title": params.q}),
+                   hit_links=hit_links(event_id, result.hits))
     return render(request, "search/results.html", context)
 
 
@@ -104,12 +116,17 @@ async def suggest(request: Request) -> Response:
     user = current_user(request)
     text = request.query_params.get("q", "")[:MAX_FILTER_CHARS]  # a trailing space ends the last word
     hits: list[Hit] = []
+    event_id = None
     if user is not None and not user.must_change_password and text.strip():
         with contextlib.suppress(EngineUnavailable):
-            hits = (await service.search_for(app_settings(request), user, text, purpose="suggest",
-                                             per_page=service.SUGGESTIONS)).hits
+            result = await service.search_for(app_settings(request), user, text, purpose="suggest",
+                                              per_page=service.SUGGESTIONS)
+            hits = result.hits
+            event_id = await record_search(request.session, text, i18n.get_locale(), role_of(user), Purpose.SUGGEST,
+                                           result.total)
     more_url = SearchParams(q=text.strip()).url() if hits else ""
     return render(request, "search/_suggestions.html", {"hits": hits, "more_url": more_url,
+                                                         "hit_links": hit_links(event_id, hits),
                                                          "kind_names": service.KIND_NAMES})
 
 

@@ -11,6 +11,7 @@ from app.tickets.access import actor_for
 from app.tickets.choices import LabelledStrEnum, Priority, Severity
 from app.tickets.listing import ticket_sla
 from app.tickets.models import Attachment, Category, Comment, EventKind, Product, Ticket, TicketEvent, WorkLog
+from app.tickets.promote import is_promotable, may_promote, promoted
 from app.tickets.workflow import Actor, Event, Status, TicketType, allowed_events, can
 
 BUTTON_EVENTS_EXCLUDED = frozenset({Event.CUSTOMER_REPLY, Event.AUTO_CLOSE})
@@ -109,5 +110,7 @@ async def detail_context(user: User, ticket: Ticket) -> dict[str, Any]:
             categories=await Category.all(), products=await Product.all(),
             types=list(TicketType), priorities=list(Priority), severities=list(Severity),
             can_discard=can(ticket.status, Actor.STAFF, Event.DISCARD, ticket.ticket_type),
+            faq=await promoted(ticket, user),
+            can_promote=may_promote(user) and is_promotable(ticket),
         )
     return context

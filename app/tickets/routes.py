@@ -12,11 +12,16 @@ from starlette.routing import Route
 from app.accounts.models import Role, User, UserStatus
 from app.auth import login_required, require_user, role_required
 from app.i18n import N_, _
+from app.insights.service import record_ticket_opened
 from app.tickets import admin_routes, listing, service
 from app.tickets.access import can_see, sees_company_tickets, ticket_for
 from app.tickets.choices import Priority, Severity
 from app.tickets.detail import detail_context
 from app.tickets.models import Attachment, Category, Channel, Product
+from app.tickets.promote import routes as promote_routes
+from app.tickets.similar import routes as similar_routes
+from app.tickets.suggestions import review_context
+from app.tickets.suggestions import routes as suggestion_routes
 from app.tickets.workflow import Event, TicketType
 from app.uploads import StoredFile, serve_stored
 from app.web import app_settings, field, flash, read_form, redirect, render
@@ -89,7 +94,8 @@ async def new_ticket(request: Request) -> Response:
     user = require_user(request)
     context = {**await _form_choices(user), "form": {"priority": "media", "severity": "non_bloccante",
                                                      "channel": "phone"}}
-    if request.method == "GET":
+    if request.method == "GET":  # ?title= comes from a search that found nothing
+        context["form"]["title"] = request.query_params.get("title", "").strip()[:service.MAX_TITLE]
         return render(request, "tickets/new.html", context)
     try:
         form = await read_upload_form(request)
@@ -97,12 +103,18 @@ async def new_ticket(request: Request) -> Response:
         return render(request, "tickets/new.html", {**context, "error": _(str(error))}, status_code=400)
     values = {name: field(form, name) for name in FORM_FIELDS}
     context["form"] = values
+    confirmed = user.is_staff or field(form, "confirmed") == "1"
     try:
         data = await service.ticket_input(values)
+        if not confirmed:  # without JavaScript a requester first sees the answers we already know
+            return render(request, "tickets/new.html", {**context, **await review_context(request, user, values)})
         requester = await _requester_choice(user, values["requester"])
         ticket = await service.create_ticket(app_settings(request), user, data, requester, uploads=uploads_in(form))
     except service.TicketError as error:
-        return render(request, "tickets/new.html", {**context, "error": _(str(error))}, status_code=400)
+        review = {} if user.is_staff else await review_context(request, user, values)
+        return render(request, "tickets/new.html", {**context, **review, "error": _(str(error))}, status_code=400)
+    if not user.is_staff:
+        await record_ticket_opened(request.session)
     flash(request, _("Ticket %(code)s opened. We will answer as soon as possible.", code=ticket.code), "success")
     return redirect(f"/tickets/{ticket.code}")
 
@@ -283,5 +295,7 @@ routes = [
     Route("/tickets/{ref}/details", post_details, methods=["POST"]),
     Route("/tickets/{ref}/worklog", post_worklog, methods=["POST"]),
     Route("/tickets/{ref}/duplicate", post_duplicate, methods=["POST"]),
+    *suggestion_routes,
 ]
 routes += admin_routes.routes
+routes += [*similar_routes, *promote_routes]

@@ -27,8 +27,9 @@ async def test_results_show_highlights_kinds_and_a_link_to_the_manual_page(clien
     page = Page(response.text)
     assert response.status_code == 200
     assert "Risultati per “stampante”: 2" in page.headings
-    assert '<a href="/faq/1"><mark>Stampante</mark> non' in response.text
-    assert "/documents/4/file#page=12" in page.links and "pagina 12" in page.text
+    assert re.search(r'<a href="/insights/open/\d+\?hit=faq%3A1&amp;rank=1&amp;to=%2Ffaq%2F1"><mark>Stampante</mark> non',
+                     response.text)
+    assert any(link.endswith("to=%2Fdocuments%2F4%2Ffile%23page%3D12") for link in page.links) and "pagina 12" in page.text
     assert "Ferie e permessi" not in page.text
     tabs = re.findall(r'<a href="/search\?q=stampante(?:&amp;kind=(\w+))?"[^>]*>([^<]+) <span class="search-count">(\d+)',
                       response.text)
@@ -88,7 +89,7 @@ async def test_suggestions_are_options_linking_to_the_hits(client: httpx.AsyncCl
                 document("faq:99", "Ferie"))
     response = await client.get("/search/suggest", params={"q": "protoc"})
     options = re.findall(r'<a class="suggestion" role="option" href="([^"]+)"', response.text)
-    assert len(options) == 6 and all(url.startswith("/faq/") for url in options)
+    assert len(options) == 6 and all(url.startswith("/insights/open/") and "to=%2Ffaq%2F" in url for url in options)
     assert "<mark>Protoc</mark>" in response.text or "<mark>Protocollo</mark>" in response.text
     assert "/search?q=protoc" in Page(response.text).links
     assert "<h1" not in response.text  # a partial, not a page

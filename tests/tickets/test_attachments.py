@@ -77,12 +77,12 @@ async def test_a_new_ticket_with_a_refused_file_is_not_created_and_keeps_the_val
     await log_in(client, mario.email)
     refused = await client.post("/tickets/new", data={
         "title": "Con allegato", "description": "Testo", "ticket_type": "richiesta", "priority": "media",
-        "severity": "non_bloccante"}, files=[("files", ("x.exe", EXE, "application/octet-stream"))])
+        "severity": "non_bloccante", "confirmed": "1"}, files=[("files", ("x.exe", EXE, "application/octet-stream"))])
     assert refused.status_code == 400 and Page(refused.text).inputs["title"] == "Con allegato"
     assert await Ticket.all().count() == 0 and stored_files(settings) == []
     ok = await client.post("/tickets/new", data={
         "title": "Con allegato", "description": "Testo", "ticket_type": "richiesta", "priority": "media",
-        "severity": "non_bloccante"}, files=[("files", ("foto.png", PNG, "image/png"))])
+        "severity": "non_bloccante", "confirmed": "1"}, files=[("files", ("foto.png", PNG, "image/png"))])
     assert ok.status_code == 303 and await Attachment.all().count() == 1
 
 

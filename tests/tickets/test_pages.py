@@ -22,7 +22,7 @@ async def test_new_ticket_form_keeps_values_on_error_then_opens_the_ticket(clien
     assert await Ticket.all().count() == 0
     done = await client.post("/tickets/new", data={
         "title": "Cedolini", "description": "Non stampa", "ticket_type": "anomalia", "priority": "urgente",
-        "severity": "bloccante", "category": str(category.id)}, follow_redirects=True)
+        "severity": "bloccante", "category": str(category.id), "confirmed": "1"}, follow_redirects=True)
     ticket = await Ticket.get(title="Cedolini")
     detail = Page(done.text)
     assert f"{ticket.code} — Cedolini" in detail.headings and "Paghe" in detail.text
