@@ -23,18 +23,11 @@ sys.path.insert(0, str(ROOT))
 
 from app.kb.markdown import RenderedMarkdown, render_markdown  # noqa: E402
 from app.kb.pdftext import extract_pdf_pages  # noqa: E402
+from scripts.chromium import CHROMIUM_ARGS  # noqa: E402
 
 MANUALS_DIR = ROOT / "kb_content" / "manuals"
 SHARED_MEDIA_DIR = ROOT / "kb_content" / "faq" / "media"
 META_KEYS = ("title_it", "title_en", "description", "category", "audience", "language")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-    "--disable-sync",
-]
 PRINT_CSS = """
 @page { size: A4; margin: 18mm 18mm 20mm 18mm; }
 body { font-family: "DejaVu Sans", "Liberation Sans", Arial, sans-serif; font-size: 10pt;

@@ -8,15 +8,8 @@ from playwright.async_api import async_playwright
 from pypdf import PdfWriter
 
 from app.kb.pdftext import PdfError, PdfText, extract_pdf_pages
+from scripts.chromium import CHROMIUM, CHROMIUM_ARGS
 
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-    "--disable-sync",
-]
 MANUALS = Path(__file__).resolve().parents[2] / "kb_content" / "manuals"
 
 
@@ -31,7 +24,7 @@ def blank_pdf(path: Path, pages: int = 1) -> Path:
 
 async def chromium_pdf(path: Path, html: str) -> Path:
     async with async_playwright() as playwright:
-        browser = await playwright.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        browser = await playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         page = await browser.new_page()
         await page.set_content(html)
         await page.pdf(path=str(path), format="A4")
