@@ -3,6 +3,8 @@
 import functools
 import time
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Any
 
 from starlette.exceptions import HTTPException
 from starlette.requests import HTTPConnection, Request
@@ -34,12 +36,53 @@ def logout(request: Request) -> None:
         request.session["locale"] = locale
 
 
+_UID_PLACEHOLDER = -987_654_321
+
+
+@dataclass(frozen=True)
+class _UserQuery:
+    """`User.get_or_none(id=uid, status=ACTIVE).select_related("company")`, turned into SQL once per dialect:
+    building the query with the ORM cost more than running it (0.7 ms against 0.25 ms a request)."""
+
+    sql: str
+    values: list[Any]
+    uid_at: int
+    select_related_idx: Any
+
+    @classmethod
+    def build(cls) -> "_UserQuery":
+        query = User.filter(id=_UID_PLACEHOLDER, status=UserStatus.ACTIVE).select_related("company").limit(2)
+        query._make_query()
+        sql, values = query.query.get_parameterized_sql()
+        return cls(sql, list(values), values.index(_UID_PLACEHOLDER), query._select_related_idx)
+
+    async def run(self, uid: int) -> User | None:
+        db = User._meta.db
+        values = list(self.values)
+        values[self.uid_at] = uid
+        executor = db.executor_class(model=User, db=db, prefetch_map={}, prefetch_queries={},
+                                     select_related_idx=self.select_related_idx)
+        users = await executor.execute_select(self.sql, values)
+        return users[0] if len(users) == 1 else None
+
+
+_user_queries: dict[str, _UserQuery] = {}
+
+
+async def _load_active_user(uid: int) -> User | None:
+    dialect = User._meta.db.capabilities.dialect
+    prepared = _user_queries.get(dialect)
+    if prepared is None:
+        prepared = _user_queries[dialect] = _UserQuery.build()
+    return await prepared.run(uid)
+
+
 async def _session_user(conn: HTTPConnection) -> User | None:
     session = conn.session
     uid, version, expires = session.get("uid"), session.get("ver"), session.get("exp", 0)
     if not isinstance(uid, int) or expires < time.time():
         return None
-    user = await User.get_or_none(id=uid, status=UserStatus.ACTIVE).select_related("company")
+    user = await _load_active_user(uid)
     return user if user is not None and user.session_version == version else None
 
 

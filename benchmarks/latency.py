@@ -7,7 +7,8 @@ One run, one synthetic corpus (benchmarks/corpus.py), one query mix, for a rotat
 callers (staff, anonymous, requesters): full rebuild time, search and suggestion latency
 (p50/p99), "change searchable" latency (upsert one document, then search until it is found),
 the same queries through SQL LIKE and FTS5 with their ratio to the engine, and, when the
-portal's /search routes exist, the same queries over HTTP with a logged-in session.
+portal's /search routes exist, the same queries over HTTP with a logged-in session, and the new-ticket
+suggestion panel (POST /tickets/new/suggestions) as a logged-in requester.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from pathlib import Path
 import httpx
 
 from benchmarks import corpus
-from benchmarks.portal_server import logged_in_client, prepare, running_portal
+from benchmarks.portal_server import REQUESTER_EMAIL, logged_in_client, prepare, running_portal
 from benchmarks.sqlite_baselines import build, fts_search, like_search
 from benchmarks.stats import percentile, table, timed
 from search.embedded import EmbeddedEngine
@@ -84,14 +85,25 @@ def sqlite_latency(
 
 
 async def http_latency(data_dir: Path, queries: list[corpus.BenchQuery]) -> dict[str, list[float]] | str:
-    """The same queries through the portal as a logged-in technician; a reason when impossible."""
+    """The same queries through the portal as a logged-in technician, then the new-ticket panel as a
+    logged-in requester; a reason when impossible."""
     await asyncio.to_thread(prepare, data_dir)
     with running_portal(data_dir) as portal:
         client = logged_in_client(portal)
         try:
-            return _time_http(client, queries)
+            timings = _time_http(client, queries)
         finally:
             client.close()
+        if isinstance(timings, str):
+            return timings
+        requester = logged_in_client(portal, REQUESTER_EMAIL)
+        try:
+            panel = _time_panel(requester, queries, portal.base_url)
+        finally:
+            requester.close()
+        if isinstance(panel, str):
+            return panel
+        return {**timings, "http panel": panel}
 
 
 def _time_http(client: httpx.Client, queries: list[corpus.BenchQuery]) -> dict[str, list[float]] | str:
@@ -104,6 +116,28 @@ def _time_http(client: httpx.Client, queries: list[corpus.BenchQuery]) -> dict[s
         if response.status_code != 200:
             return f"GET {path} answered {response.status_code}"
         timings[f"http {bench.purpose}"].append(elapsed)
+    return timings
+
+
+def panel_forms(queries: list[corpus.BenchQuery]) -> list[dict[str, str]]:
+    """What the new-ticket form posts: every query of the mix as the title; every other one also gets a
+    description (the mix's questions, in turn), as when the requester has started the second field."""
+    questions = [q.text for q in queries if q.shape == "question"] or [""]
+    return [{"title": bench.text, "description": questions[n // 2 % len(questions)] if n % 2 else ""}
+            for n, bench in enumerate(queries)]
+
+
+def _time_panel(client: httpx.Client, queries: list[corpus.BenchQuery], origin: str) -> list[float] | str:
+    """POST /tickets/new/suggestions as the form's htmx call does (same-origin header, HX-Request)."""
+    headers = {"Origin": origin, "HX-Request": "true"}
+    timings: list[float] = []
+    for form in panel_forms(queries):
+        elapsed, response = timed(lambda: client.post("/tickets/new/suggestions", data=form, headers=headers))
+        if response.status_code == 404:
+            return "the portal has no /tickets/new/suggestions route yet"
+        if response.status_code != 200:
+            return f"POST /tickets/new/suggestions answered {response.status_code}"
+        timings.append(elapsed)
     return timings
 
 

@@ -16,6 +16,8 @@ import httpx
 
 EMAIL = "bench-tech@sportello.example"
 PASSWORD = "bench-password-1234"
+REQUESTER_EMAIL = "bench-requester@cliente.example"
+COMPANY = "Bench Cliente Srl"
 
 
 @dataclass(frozen=True)
@@ -41,11 +43,24 @@ def sportello(data_dir: Path, *args: str) -> None:
     subprocess.run(command, env=portal_environment(data_dir), check=True, capture_output=True)
 
 
+CREATE_COMPANY = """
+import asyncio, sys
+from app.cli import with_database
+from app.accounts.models import Company
+asyncio.run(with_database(lambda: Company.create(name=sys.argv[1])))
+"""
+
+
 def prepare(data_dir: Path) -> None:
-    """Migrate and create a technician with a known password."""
+    """Migrate, create a technician and a requester of one company (company id 1, which the corpus's
+    documents of company 1 belong to), both with a known password."""
     sportello(data_dir, "migrate")
     sportello(data_dir, "user", "create", "--email", EMAIL, "--name", "Bench", "--role", "technician",
               "--password", PASSWORD)
+    subprocess.run([sys.executable, "-c", CREATE_COMPANY, COMPANY], env=portal_environment(data_dir), check=True,
+                   capture_output=True)
+    sportello(data_dir, "user", "create", "--email", REQUESTER_EMAIL, "--name", "Bench Requester", "--role",
+              "requester", "--company", COMPANY, "--password", PASSWORD)
 
 
 @contextmanager
@@ -76,10 +91,11 @@ def _wait_until_up(base_url: str, process: subprocess.Popen[bytes], timeout: flo
     raise RuntimeError("the portal did not start in time")
 
 
-def logged_in_client(portal: Portal) -> httpx.Client:
-    """A client holding the technician's session cookie (POST /login with a same-origin header)."""
+def logged_in_client(portal: Portal, email: str = EMAIL) -> httpx.Client:
+    """A client holding the session cookie of `email` (default: the technician; POST /login with a
+    same-origin header)."""
     client = httpx.Client(base_url=portal.base_url, timeout=10)
-    response = client.post("/login", data={"email": EMAIL, "password": PASSWORD, "next": "/"},
+    response = client.post("/login", data={"email": email, "password": PASSWORD, "next": "/"},
                            headers={"Origin": portal.base_url})
     if response.status_code != 303 and response.status_code != 302:
         raise RuntimeError(f"login failed with status {response.status_code}")

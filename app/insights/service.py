@@ -22,6 +22,7 @@ from app.tickets.models import Ticket
 Session = MutableMapping[str, Any]
 
 TRAIL_KEY = "search_trail"
+LAST_KEY = "search_last"  # [event id, purpose, query, typed_at] as record_search last wrote them
 TRAIL_LENGTH = 10
 TYPING_WINDOW = timedelta(seconds=60)
 FOLLOW_WINDOW = timedelta(minutes=30)
@@ -57,6 +58,7 @@ def _remember(session: Session, event_id: int) -> None:
 
 def _forget(session: Session) -> None:
     session.pop(TRAIL_KEY, None)
+    session.pop(LAST_KEY, None)
 
 
 def open_link(event_id: int | None, hit_id: str, rank: int, url: str) -> str:
@@ -76,20 +78,66 @@ async def record_search(
     Typing is one event, not one per keystroke: a suggestion or new-ticket lookup whose text extends
     the trail's previous one of the same purpose within TYPING_WINDOW updates it. A search submitted
     right after the suggestions for the same text takes over their event, so it is counted once.
+
+    One statement in the usual case: the session remembers what this function last wrote to the trail's
+    latest event (LAST_KEY), so deciding whether the new text continues it needs no read; the update of a
+    continued event checks in its WHERE clause what other requests may have changed since (a click, a
+    ticket, "solved", the time).
     """
     query = normalise_query(text)
     if not query:
         return None
     purpose, role, now = Purpose(purpose), CallerRole(role), now_utc()
-    burst = await _typing_burst(session, purpose, query, now)
-    if burst is not None:
-        burst.query, burst.purpose, burst.result_count, burst.typed_at = query, purpose, max(result_count, 0), now
-        await burst.save(update_fields=["query", "purpose", "result_count", "typed_at"])
-        return burst.id
+    count = max(result_count, 0)
+    ids = trail(session)
+    last = _last_written(session, ids[-1]) if ids else None
+    if last is not None:
+        previous_purpose, previous_query, previous_typed = last
+        if _continues(previous_purpose, previous_query, previous_typed, purpose, query, now):
+            continued = SearchEvent.filter(
+                id=ids[-1], opened_hit_id=None, deflected=False, ticket_followed=False,
+                typed_at__gte=now - TYPING_WINDOW, query=previous_query, purpose=previous_purpose,
+            )
+            if await continued.update(query=query, purpose=purpose, result_count=count, typed_at=now):
+                _remember_last(session, ids[-1], purpose, query, now)
+                return ids[-1]
+    elif ids:  # a trail written before LAST_KEY existed: read the event, as before
+        burst = await _typing_burst(session, purpose, query, now)
+        if burst is not None:
+            burst.query, burst.purpose, burst.result_count, burst.typed_at = query, purpose, count, now
+            await burst.save(update_fields=["query", "purpose", "result_count", "typed_at"])
+            _remember_last(session, burst.id, purpose, query, now)
+            return burst.id
     event = await SearchEvent.create(query=query, language=language[:5], role=role, purpose=purpose,
-                                     result_count=max(result_count, 0), typed_at=now)
+                                     result_count=count, typed_at=now)
     _remember(session, event.id)
+    _remember_last(session, event.id, purpose, query, now)
     return event.id
+
+
+def _continues(previous_purpose: Purpose, previous_query: str, previous_typed: datetime, purpose: Purpose,
+               query: str, now: datetime) -> bool:
+    """Whether `query` continues the previous event's typing (the flags are checked by the update)."""
+    if now - previous_typed > TYPING_WINDOW or not extends(previous_query, query):
+        return False
+    same_typing = purpose in TYPED_PURPOSES and previous_purpose is purpose
+    submitted = purpose is Purpose.SEARCH and previous_purpose is Purpose.SUGGEST
+    return same_typing or submitted
+
+
+def _remember_last(session: Session, event_id: int, purpose: Purpose, query: str, typed_at: datetime) -> None:
+    session[LAST_KEY] = [event_id, purpose.value, query, typed_at.timestamp()]
+
+
+def _last_written(session: Session, event_id: int) -> tuple[Purpose, str, datetime] | None:
+    """(purpose, query, typed_at) this session last wrote to `event_id`; None when unknown."""
+    stored = session.get(LAST_KEY)
+    if not isinstance(stored, list) or len(stored) != 4 or stored[0] != event_id:
+        return None
+    _, purpose, query, typed = stored
+    if purpose not in Purpose._value2member_map_ or not isinstance(query, str) or not isinstance(typed, int | float):
+        return None
+    return Purpose(purpose), query, datetime.fromtimestamp(typed, UTC)
 
 
 async def _typing_burst(session: Session, purpose: Purpose, query: str, now: datetime) -> SearchEvent | None:
@@ -99,11 +147,7 @@ async def _typing_burst(session: Session, purpose: Purpose, query: str, now: dat
     previous = await SearchEvent.get_or_none(id=ids[-1])
     if previous is None or previous.opened_hit_id or previous.deflected or previous.ticket_followed:
         return None
-    if now - previous.typed_at > TYPING_WINDOW or not extends(previous.query, query):
-        return None
-    same_typing = purpose in TYPED_PURPOSES and previous.purpose is purpose
-    submitted = purpose is Purpose.SEARCH and previous.purpose is Purpose.SUGGEST
-    return previous if same_typing or submitted else None
+    return previous if _continues(previous.purpose, previous.query, previous.typed_at, purpose, query, now) else None
 
 
 async def record_open(session: Session, event_id: int, hit_id: str | None, rank: int | None) -> bool:

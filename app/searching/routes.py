@@ -1,7 +1,9 @@
 """The search page, the header suggestions and the admin's search page."""
 
 import contextlib
-from dataclasses import dataclass, replace
+import functools
+from dataclasses import dataclass
+from datetime import date
 from urllib.parse import urlencode
 
 from babel.dates import format_timedelta
@@ -53,11 +55,12 @@ class SearchParams:
 
     def url(self, **changes: object) -> str:
         """This search with some values changed; a new filter starts again from page 1."""
-        changed = replace(self, **{"page": 1, **changes})  # type: ignore[arg-type]
-        pairs = [(k, v) for k, v in (("q", changed.q), ("kind", changed.kind), ("category", changed.category),
-                                      ("product", changed.product)) if v]
-        if changed.page > 1:
-            pairs.append(("page", str(changed.page)))
+        values = {"q": self.q, "kind": self.kind, "category": self.category, "product": self.product, "page": 1,
+                  **changes}
+        pairs = [(k, values[k]) for k in ("q", "kind", "category", "product") if values[k]]
+        page = values["page"]
+        if isinstance(page, int) and page > 1:
+            pairs.append(("page", str(page)))
         return "/search?" + urlencode(pairs)
 
 
@@ -66,6 +69,17 @@ class Tab:
     kind: str
     label: str
     count: int
+
+
+@functools.lru_cache(maxsize=4096)
+def _day(value: date, locale: str) -> str:
+    return i18n.format_when(value, locale)
+
+
+def hit_day(value: date) -> str:
+    """A hit's date as the `when` filter writes it, remembered: babel's formatting cost more than the rest of
+    a hit's rendering."""
+    return _day(value, i18n.get_locale())
 
 
 def hit_links(event_id: int | None, hits: list[Hit]) -> dict[str, str]:
@@ -94,7 +108,8 @@ async def _search(request: Request, params: SearchParams) -> tuple[SearchResult,
 @login_required
 async def search_page(request: Request) -> Response:
     params = SearchParams.from_request(request)
-    context: dict[str, object] = {"query": params.q, "params": params, "kind_names": service.KIND_NAMES}
+    context: dict[str, object] = {"query": params.q, "params": params, "kind_names": service.KIND_NAMES,
+                                  "hit_day": hit_day}
     if not params.asks_something:
         return render(request, "search/results.html", context)
     try:
