@@ -1,5 +1,7 @@
 """Ticket pages: lists, new ticket, detail with comments and attachments, staff actions, queues, print view."""
 
+import functools
+from collections.abc import Awaitable, Callable
 from datetime import date
 
 from starlette.datastructures import FormData, UploadFile
@@ -17,7 +19,7 @@ from app.tickets import admin_routes, listing, service
 from app.tickets.access import can_see, sees_company_tickets, ticket_for
 from app.tickets.choices import Priority, Severity
 from app.tickets.detail import detail_context
-from app.tickets.models import Attachment, Category, Channel, Product
+from app.tickets.models import Attachment, Category, Channel, Product, Ticket
 from app.tickets.promote import routes as promote_routes
 from app.tickets.similar import routes as similar_routes
 from app.tickets.suggestions import review_context
@@ -155,32 +157,41 @@ async def _back_with_error(request: Request, user: User, ref: str, error: servic
 
 # ---- actions ----
 
+TicketAction = Callable[[Request, User, Ticket], Awaitable[Response]]
+
+
+def ticket_action(action: TicketAction) -> Callable[[Request], Awaitable[Response]]:
+    """Loads the caller's ticket (404 when it is not theirs to see) and shows a refused action on its page."""
+
+    @functools.wraps(action)
+    async def endpoint(request: Request) -> Response:
+        user = require_user(request)
+        ref = request.path_params["ref"]
+        ticket = await ticket_for(user, ref)
+        try:
+            return await action(request, user, ticket)
+        except service.TicketError as error:
+            return await _back_with_error(request, user, ref, error)
+
+    return endpoint
+
+
 @login_required
-async def post_comment(request: Request) -> Response:
-    user = require_user(request)
-    ref = request.path_params["ref"]
-    ticket = await ticket_for(user, ref)
-    try:
-        form = await read_upload_form(request)
-        request.state.typed = {"body": field(form, "body"), "internal": field(form, "internal")}
-        await service.add_comment(app_settings(request), user, ticket, field(form, "body"),
-                                  internal=field(form, "internal") == "on", uploads=uploads_in(form))
-    except service.TicketError as error:
-        return await _back_with_error(request, user, ref, error)
+@ticket_action
+async def post_comment(request: Request, user: User, ticket: Ticket) -> Response:
+    form = await read_upload_form(request)
+    request.state.typed = {"body": field(form, "body"), "internal": field(form, "internal")}
+    await service.add_comment(app_settings(request), user, ticket, field(form, "body"),
+                              internal=field(form, "internal") == "on", uploads=uploads_in(form))
     flash(request, _("Your comment was added."), "success")
     return redirect(f"/tickets/{ticket.code}#comments")
 
 
 @login_required
-async def post_attachments(request: Request) -> Response:
-    user = require_user(request)
-    ref = request.path_params["ref"]
-    ticket = await ticket_for(user, ref)
-    try:
-        form = await read_upload_form(request)
-        count = await service.add_attachments(app_settings(request), user, ticket, uploads_in(form))
-    except service.TicketError as error:
-        return await _back_with_error(request, user, ref, error)
+@ticket_action
+async def post_attachments(request: Request, user: User, ticket: Ticket) -> Response:
+    form = await read_upload_form(request)
+    count = await service.add_attachments(app_settings(request), user, ticket, uploads_in(form))
     flash(request, _("Files attached: %(count)s.", count=count), "success")
     return redirect(f"/tickets/{ticket.code}#attachments")
 
@@ -197,86 +208,61 @@ async def get_attachment(request: Request) -> Response:
 
 
 @login_required
-async def post_transition(request: Request) -> Response:
-    user = require_user(request)
-    ref = request.path_params["ref"]
-    ticket = await ticket_for(user, ref)
+@ticket_action
+async def post_transition(request: Request, user: User, ticket: Ticket) -> Response:
     form = await read_form(request)
     resolution = field(form, "resolution") if "resolution" in form else None
     request.state.typed = {"resolution": resolution or ""}
     try:
         event = Event(field(form, "event"))
     except ValueError:
-        return await _back_with_error(request, user, ref, service.TicketError(service.REFUSED))
-    try:
-        status = await service.transition(app_settings(request), user, ticket, event, _version(form), resolution)
-    except service.TicketError as error:
-        return await _back_with_error(request, user, ref, error)
+        raise service.TicketError(service.REFUSED) from None
+    status = await service.transition(app_settings(request), user, ticket, event, _version(form), resolution)
     flash(request, _("Status: %(status)s.", status=status.label), "success")
     return redirect(f"/tickets/{ticket.code}")
 
 
 @role_required(Role.TECHNICIAN)
-async def post_assign(request: Request) -> Response:
-    user = require_user(request)
-    ref = request.path_params["ref"]
-    ticket = await ticket_for(user, ref)
+@ticket_action
+async def post_assign(request: Request, user: User, ticket: Ticket) -> Response:
     form = await read_form(request)
     raw = field(form, "assignee")
-    try:
-        await service.assign(app_settings(request), user, ticket, int(raw) if raw.isdigit() else None, _version(form))
-    except service.TicketError as error:
-        return await _back_with_error(request, user, ref, error)
+    await service.assign(app_settings(request), user, ticket, int(raw) if raw.isdigit() else None, _version(form))
     flash(request, _("Assignment saved."), "success")
     return redirect(f"/tickets/{ticket.code}")
 
 
 @role_required(Role.TECHNICIAN)
-async def post_details(request: Request) -> Response:
-    user = require_user(request)
-    ref = request.path_params["ref"]
-    ticket = await ticket_for(user, ref)
+@ticket_action
+async def post_details(request: Request, user: User, ticket: Ticket) -> Response:
     form = await read_form(request)
     values = {name: field(form, name) for name in (
         "title", "ticket_type", "priority", "severity", "category", "product", "planned_hours", "planned_days",
         "resolution")}
     request.state.typed = values
-    try:
-        changed = await service.update_details(app_settings(request), user, ticket, values, _version(form))
-    except service.TicketError as error:
-        return await _back_with_error(request, user, ref, error)
+    changed = await service.update_details(app_settings(request), user, ticket, values, _version(form))
     flash(request, _("Ticket saved.") if changed else _("Nothing to change."), "success")
     return redirect(f"/tickets/{ticket.code}")
 
 
 @role_required(Role.TECHNICIAN)
-async def post_worklog(request: Request) -> Response:
-    user = require_user(request)
-    ref = request.path_params["ref"]
-    ticket = await ticket_for(user, ref)
+@ticket_action
+async def post_worklog(request: Request, user: User, ticket: Ticket) -> Response:
     form = await read_form(request)
     request.state.typed = {k: field(form, k) for k in ("day", "hours", "note")}
-    try:
-        await service.log_work(user, ticket, field(form, "day") or date.today().isoformat(), field(form, "hours"),
-                               field(form, "note"))
-    except service.TicketError as error:
-        return await _back_with_error(request, user, ref, error)
+    await service.log_work(user, ticket, field(form, "day") or date.today().isoformat(), field(form, "hours"),
+                           field(form, "note"))
     flash(request, _("Work logged."), "success")
     return redirect(f"/tickets/{ticket.code}#work")
 
 
 @role_required(Role.TECHNICIAN)
-async def post_duplicate(request: Request) -> Response:
-    user = require_user(request)
-    ref = request.path_params["ref"]
-    ticket = await ticket_for(user, ref)
+@ticket_action
+async def post_duplicate(request: Request, user: User, ticket: Ticket) -> Response:
     form = await read_form(request)
     request.state.typed = {"original": field(form, "original")}
-    try:
-        original = await service.mark_duplicate(app_settings(request), user, ticket, field(form, "original"),
-                                                _version(form))
-    except service.TicketError as error:
-        return await _back_with_error(request, user, ref, error)
+    original = await service.mark_duplicate(app_settings(request), user, ticket, field(form, "original"),
+                                            _version(form))
     flash(request, _("Marked as a duplicate of %(code)s.", code=original.code), "success")
     return redirect(f"/tickets/{ticket.code}")
 
