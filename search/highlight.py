@@ -40,16 +40,20 @@ def damerau_levenshtein(a: str, b: str, limit: int) -> int:
     return previous[-1]
 
 
-def token_matches(token: str, word: str, typos: int, prefix: bool, stem: Stem) -> bool:
-    if token == word:
-        return True
-    if len(word) > 2 and stem(token) == stem(word):
+def _matches(token: str, token_stem: str, word: str, word_stem: str | None, typos: int, prefix: bool) -> bool:
+    """`word_stem` is None for words too short to compare by stem."""
+    if token == word or token_stem == word_stem:
         return True
     if typos and _close_letters(token, word, typos) and damerau_levenshtein(token, word, typos) <= typos:
         return True
     if prefix:
         return _prefix_matches(token, word, typos)
     return False
+
+
+def _comparable_stem(word: str, stem: Stem) -> str | None:
+    """Words of one or two letters are compared as they are, never by stem."""
+    return stem(word) if len(word) > 2 else None
 
 
 def _close_letters(a: str, b: str, typos: int) -> bool:
@@ -81,7 +85,7 @@ class Matcher:
         self._verdicts: dict[str, int | None] = {}
         self._matched: dict[str, int] = {}
         self._singles = [
-            (group_index, alternative)
+            (group_index, alternative, _comparable_stem(alternative.words[0], stem))
             for group_index, group in enumerate(plan.groups)
             for alternative in group.alternatives
             if len(alternative.words) == 1
@@ -97,8 +101,9 @@ class Matcher:
         if text in self._verdicts:
             return self._verdicts[text]
         verdict = None
-        for group_index, alternative in self._singles:
-            if token_matches(text, alternative.words[0], alternative.typos, alternative.prefix, self.stem):
+        text_stem = self.stem(text)
+        for group_index, alternative, word_stem in self._singles:
+            if _matches(text, text_stem, alternative.words[0], word_stem, alternative.typos, alternative.prefix):
                 verdict = group_index
                 break
         self._verdicts[text] = verdict
@@ -133,17 +138,31 @@ def _phrase_positions(words: list[str], phrase: tuple[str, ...]) -> list[int]:
 
 
 def best_window(count: int, matches: dict[int, int], width: int) -> tuple[int, int]:
-    """[start, end) range of `width` of the `count` tokens covering the most distinct groups, then most marks."""
+    """[start, end) range of `width` of the `count` tokens covering the most distinct groups, then most marks.
+
+    Candidate windows start a quarter width before each match; they only move right, so one pass
+    keeps the groups inside the current window."""
     if count <= width:
         return 0, count
     if not matches:
         return 0, width
-    best_start, best_key = 0, (-1, -1)
     ordered = sorted(matches)
+    inside: dict[int, int] = {}
+    low = high = 0
+    best_start, best_key = 0, (-1, -1)
     for first in ordered:
         start = max(0, min(first - width // 4, count - width))
-        inside = [matches[pos] for pos in ordered if start <= pos < start + width]
-        key = (len(set(inside)), len(inside))
+        while high < len(ordered) and ordered[high] < start + width:
+            group = matches[ordered[high]]
+            inside[group] = inside.get(group, 0) + 1
+            high += 1
+        while ordered[low] < start:
+            group = matches[ordered[low]]
+            inside[group] -= 1
+            if not inside[group]:
+                del inside[group]
+            low += 1
+        key = (len(inside), high - low)
         if key > best_key:
             best_start, best_key = start, key
     return best_start, best_start + width

@@ -38,3 +38,32 @@ def test_a_snippet_marks_typos_prefixes_and_escapes() -> None:
     assert full == ("Il &lt;<mark>modem</mark>&gt; lampeggia; riavviare il <mark>modme</mark> e poi la "
                     "<mark>stampant</mark>")
     assert plain_analyzer().analyze("Città") == ["citta"]
+
+
+def _best_window_by_brute_force(count: int, matches: dict[int, int], width: int) -> tuple[int, int]:
+    """The rule, written the slow way: each candidate start counted from scratch; the first best wins."""
+    if count <= width:
+        return 0, count
+    if not matches:
+        return 0, width
+    best_start, best_key = 0, (-1, -1)
+    for first in sorted(matches):
+        start = max(0, min(first - width // 4, count - width))
+        inside = [group for position, group in matches.items() if start <= position < start + width]
+        key = (len(set(inside)), len(inside))
+        if key > best_key:
+            best_start, best_key = start, key
+    return best_start, best_start + width
+
+
+@settings(max_examples=500)
+@given(
+    count=st.integers(0, 300),
+    marks=st.dictionaries(st.integers(0, 299), st.integers(0, 5), max_size=60),
+    width=st.integers(1, 40),
+)
+def test_the_snippet_window_is_the_one_covering_most_groups_then_most_marks(
+    count: int, marks: dict[int, int], width: int
+) -> None:
+    matches = {position: group for position, group in marks.items() if position < count}
+    assert best_window(count, matches, width) == _best_window_by_brute_force(count, matches, width)
