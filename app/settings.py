@@ -16,7 +16,9 @@ class Settings(BaseSettings):
         "development", description="`production` requires SECRET_KEY and turns on secure cookies."
     )
     data_dir: Path = Field(Path("data"), description="Database file, search index, uploads, mail sink.")
-    database_url: str = Field("", description="Tortoise URL; empty means sqlite://DATA_DIR/sportello.sqlite3.")
+    database_url: str = Field(
+        "", description="Tortoise URL; empty means sqlite://DATA_DIR/sportello.sqlite3 (WAL, synchronous=NORMAL)."
+    )
     secret_key: str = Field("", description="Signs sessions; in development a random key is kept in DATA_DIR.")
     base_url: str = Field("http://127.0.0.1:8000", description="Public address used in mail links and CSRF checks.")
     smtp_url: str = Field("", description="smtp://user:pass@host:port (smtps:// for TLS); empty = local mail sink.")
@@ -45,7 +47,9 @@ class Settings(BaseSettings):
 
     @property
     def db_url(self) -> str:
-        return self.database_url or f"sqlite://{self.data_dir / 'sportello.sqlite3'}"
+        # WAL with synchronous=NORMAL: a commit no longer waits for the disk (SQLite's advice for WAL);
+        # a power cut may lose the last commits, never the database's consistency.
+        return self.database_url or f"sqlite://{self.data_dir / 'sportello.sqlite3'}?synchronous=NORMAL"
 
     @property
     def signing_key(self) -> str:

@@ -17,7 +17,8 @@ import re
 import shutil
 import threading
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
 import tantivy
@@ -53,6 +54,10 @@ SNIPPET_WORDS = {"search": 30, "similar": 30, "suggest": 14}
 FACET_SIZE = 200
 MLT_TERMS = 25
 SNIPPET_SCAN_CHARS = 12_000  # about 1,800 words: a long manual page
+LONG_SUGGESTION_GROUPS = 4
+
+Facets = dict[str, dict[str, int]]
+_FACET_THREADS = ThreadPoolExecutor(max_workers=2, thread_name_prefix="search-facets")
 
 
 class _Generation:
@@ -273,20 +278,19 @@ class EmbeddedEngine:
         fields = access.searchable_fields(query.principal)
         if plan.is_empty:
             final = restrict(schema, Query.all_query(), visible, filters, query.exclude_ids)
+            facets = _start_facets(searcher, final, query)
             order = {"order_by_field": "updated_at", "order": tantivy.Order.Desc}
             found = searcher.search(final, query.limit, count=True, offset=query.offset, **order)
-            return self._collect(searcher, found, lambda: final, query, plan, started, by_date=True)
+            return self._collect(searcher, found, facets, query, plan, started, by_date=True)
         plan, stats = tighten(searcher, plan, fields)
-        for required in _word_requirements(stats):
-            scoring = plan_query(schema, plan, fields, required)
-            final = restrict(schema, scoring, visible, filters, query.exclude_ids)
+        for required in _word_requirements(stats, query.purpose):
+            matching = plan_query(schema, plan, fields, required, scoring=False)
+            facets = _start_facets(searcher, restrict(schema, matching, visible, filters, query.exclude_ids), query)
+            final = restrict(schema, plan_query(schema, plan, fields, required), visible, filters, query.exclude_ids)
             found = searcher.search(final, query.limit, count=True, offset=query.offset)
             if found.count:
                 break
-        matching = lambda: restrict(  # noqa: E731
-            schema, plan_query(schema, plan, fields, required, scoring=False), visible, filters, query.exclude_ids
-        )
-        return self._collect(searcher, found, matching, query, plan, started)
+        return self._collect(searcher, found, facets, query, plan, started)
 
     def _similar_sync(self, doc_id_or_text: str, query: SearchQuery) -> SearchResult:
         started = time.perf_counter()
@@ -317,7 +321,7 @@ class EmbeddedEngine:
         found = searcher.search(final, query.limit, count=True, offset=query.offset)
         highlight_text = " ".join(texts.get("title", "").split()[:5]) if source else doc_id_or_text
         plan = build_plan(highlight_text, tokenize_plain, {}, self._stop_words, prefix_last=False, allow_typos=False)
-        return self._collect(searcher, found, lambda: final, query, plan, started)
+        return self._collect(searcher, found, None, query, plan, started)
 
     def _visible_source(self, generation: _Generation, doc_id: str, query: SearchQuery) -> SearchDocument | None:
         if not _looks_like_id(doc_id):
@@ -329,20 +333,15 @@ class EmbeddedEngine:
         return from_stored(searcher.doc(found[0][1])) if found else None
 
     def _collect(
-        self, searcher: tantivy.Searcher, found: tantivy.SearchResult, matching: Callable[[], Query],
+        self, searcher: tantivy.Searcher, found: tantivy.SearchResult, facets: Future[Facets] | None,
         query: SearchQuery, plan: QueryPlan, started: float, by_date: bool = False,
     ) -> SearchResult:
-        """`matching()` builds a query with the same match set as the one that gave `found`, cheaper to run."""
+        """Hits of `found`, highlighted while `facets` (if any) are counted on another thread."""
         docs = [(from_stored(searcher.doc(address)), score) for score, address in found.hits]
         matchers: dict[str, Matcher] = {}
         hits = [self._hit(doc, 0.0 if by_date else float(score), query, plan, matchers) for doc, score in docs]
-        if query.purpose == "suggest":
-            facets: dict[str, dict[str, int]] = {name: {} for name in FACET_FIELDS}
-        elif query.offset == 0 and found.count == len(docs):
-            facets = _facets_of(doc for doc, _ in docs)  # every match is in hand: no second pass
-        else:
-            facets = _facets(searcher, matching())
-        return SearchResult(hits, found.count, facets, _elapsed(started))
+        counts = facets.result() if facets is not None else {name: {} for name in FACET_FIELDS}
+        return SearchResult(hits, found.count, counts, _elapsed(started))
 
     def _hit(
         self, doc: SearchDocument, score: float, query: SearchQuery, plan: QueryPlan, matchers: dict[str, Matcher]
@@ -390,11 +389,14 @@ def _marked(text: str, matcher: Matcher) -> Markup:
     return render(text, len(words), token_spans(text), matches, None) if matches else Markup(escape(text).strip())
 
 
-def _word_requirements(stats: list[GroupStats]) -> tuple[int, ...]:
+def _word_requirements(stats: list[GroupStats], purpose: str) -> tuple[int, ...]:
     """Every word first; when no document has them all, any of them (Meilisearch's matching
     strategy, in one step: ranking already puts documents with more of the words first). A word
-    that can match nothing skips the first pass."""
+    that can match nothing skips the first pass, and so does a long text typed for suggestions,
+    which seldom has every word in one document: its best matches are those with the most words."""
     if len(stats) < 2 or any(group.certainly_empty for group in stats):
+        return (1,)
+    if purpose == "suggest" and len(stats) >= LONG_SUGGESTION_GROUPS:
         return (1,)
     return (len(stats), 1)
 
@@ -409,16 +411,6 @@ def _bounded(text: str) -> tuple[str, bool]:
     return text[: space if space > 0 else SNIPPET_SCAN_CHARS], True
 
 
-def _facets_of(docs: Iterable[SearchDocument]) -> dict[str, dict[str, int]]:
-    facets: dict[str, dict[str, int]] = {name: {} for name in FACET_FIELDS}
-    for doc in docs:
-        for name in FACET_FIELDS:
-            value = getattr(doc, name)
-            if value:
-                facets[name][value] = facets[name].get(value, 0) + 1
-    return facets
-
-
 def _add_all(writer: tantivy.IndexWriter, schema: tantivy.Schema, docs: Sequence[SearchDocument]) -> int:
     for doc in docs:
         writer.delete_documents_by_term("id", doc.id)
@@ -426,9 +418,17 @@ def _add_all(writer: tantivy.IndexWriter, schema: tantivy.Schema, docs: Sequence
     return len(docs)
 
 
-def _facets(searcher: tantivy.Searcher, final: Query) -> dict[str, dict[str, int]]:
+def _start_facets(searcher: tantivy.Searcher, matching: Query, query: SearchQuery) -> Future[Facets] | None:
+    """Facet counts of `matching`, computed on a thread of their own while the caller ranks and
+    highlights (tantivy releases the GIL); suggestions show none."""
+    if query.purpose in ("suggest", "similar"):
+        return None
+    return _FACET_THREADS.submit(_facets, searcher, matching)
+
+
+def _facets(searcher: tantivy.Searcher, matching: Query) -> Facets:
     request = {name: {"terms": {"field": name, "size": FACET_SIZE}} for name in FACET_FIELDS}
-    result = searcher.aggregate(final, request)
+    result = searcher.aggregate(matching, request)
     return {
         name: {bucket["key"]: int(bucket["doc_count"]) for bucket in result[name]["buckets"] if bucket["key"]}
         for name in FACET_FIELDS

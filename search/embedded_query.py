@@ -20,6 +20,7 @@ FIELD_WEIGHTS: dict[str, float] = {"title": 4.0, "tags": 3.0, "resolution": 1.6,
 EXACT_BONUS = 10.0
 PREFIX_BONUS = 3.0
 TYPO_WEIGHT = 0.1
+LAZY_TERMS = 16
 
 
 def filter_query(schema: tantivy.Schema, node: Filter) -> Query:
@@ -29,14 +30,22 @@ def filter_query(schema: tantivy.Schema, node: Filter) -> Query:
         case Eq(field, value):
             return Query.term_query(schema, field, _typed(field, value))
         case In(field, values):
-            if not values:
-                return Query.empty_query()
-            return Query.term_set_query(schema, field, [_typed(field, v) for v in values])
+            return any_term(schema, field, [_typed(field, v) for v in values])
         case And(parts):
             return Query.boolean_query([(Occur.Must, filter_query(schema, p)) for p in parts])
         case Or(parts):
             return Query.boolean_query([(Occur.Should, filter_query(schema, p)) for p in parts], 1)
     raise TypeError(f"unknown filter node {node!r}")
+
+
+def any_term(schema: tantivy.Schema, field: str, values: Sequence[str | int]) -> Query:
+    """Documents with one of `values` in `field`. A few values as a union of term queries, which
+    an intersection only skips through; a term set query reads every posting up front."""
+    if not values:
+        return Query.empty_query()
+    if len(values) > LAZY_TERMS:
+        return Query.term_set_query(schema, field, list(values))
+    return Query.boolean_query([(Occur.Should, Query.term_query(schema, field, value)) for value in values], 1)
 
 
 def _typed(field: str, value: str | int) -> str | int:
@@ -62,7 +71,7 @@ def query_filters(query: SearchQuery) -> list[Filter]:
 def visibility_query(schema: tantivy.Schema, principal: Principal) -> Query | None:
     """access.visibility_filter as one lookup of the caller's keys; None when everything is visible."""
     keys = principal_keys(principal)
-    return None if keys is None else Query.term_set_query(schema, VISIBLE_TO, list(keys))
+    return None if keys is None else any_term(schema, VISIBLE_TO, keys)
 
 
 def restrict(
@@ -99,7 +108,7 @@ def group_query(schema: tantivy.Schema, group: TermGroup, fields: Sequence[str],
     phrases = [alt.words for alt in group.alternatives if len(alt.words) > 1]
     ranked = [alt.words[0] for alt in group.alternatives if len(alt.words) == 1 and alt.ranked]
     exact = [Query.term_query(schema, field, term) for word in words for field, term in exact_terms(fields, word)]
-    exact += [Query.phrase_query(schema, f"{field}_plain", list(p)) for p in phrases for field in fields]
+    exact += [Query.phrase_query(schema, field, list(p)) for p in phrases for field in _phrase_fields(fields)]
     any_exact = Query.boolean_query([(Occur.Should, q) for q in exact], 1)
     clauses = [(Occur.Should, Query.const_score_query(any_exact, EXACT_BONUS) if scoring else any_exact)]
     if scoring:
@@ -135,6 +144,13 @@ def exact_terms(fields: Sequence[str], word: str) -> list[tuple[str, str]]:
 
 def _field_terms(field: str, word: str) -> list[tuple[str, str]]:
     return [(f"{field}_plain", word)] + [(f"{field}_{language}", stem(word, language)) for language in STEMMED]
+
+
+def _phrase_fields(fields: Sequence[str]) -> list[str]:
+    """Where a synonym phrase is looked for: every public field at once, then each remaining field."""
+    if not set(PUBLIC_TEXT_FIELDS) <= set(fields):
+        return [f"{field}_plain" for field in fields]
+    return [PUBLIC_TEXT] + [f"{field}_plain" for field in fields if field not in PUBLIC_TEXT_FIELDS]
 
 
 def _loose_fields(fields: Sequence[str]) -> list[tuple[str, float]]:

@@ -11,13 +11,14 @@ from search.access import document_keys
 from search.highlight import Span
 from search.types import SearchDocument
 
-SCHEMA_VERSION = "v3"
+SCHEMA_VERSION = "v4"
 PLAIN = "sportello_plain_v1"
 STEMMED = {"it": "sportello_it_v1", "en": "sportello_en_v1"}
 STEMMER_LANGUAGE = {"it": "italian", "en": "english"}
 TEXT_FIELDS: tuple[str, ...] = ("title", "tags", "resolution", "body", "staff_body")
 # Typo and prefix matching walk a term dictionary per field: one field holding every public
-# text field makes that walk happen once per word instead of once per field.
+# text field makes that walk happen once per word instead of once per field. It keeps positions
+# so that a synonym phrase is matched there once rather than in each field.
 PUBLIC_TEXT = "public_text_plain"
 PUBLIC_STEMMED = {language: f"public_text_{language}" for language in STEMMED}
 PUBLIC_TEXT_FIELDS: tuple[str, ...] = ("title", "tags", "resolution", "body")
@@ -66,7 +67,7 @@ def build_schema() -> tantivy.Schema:
         builder.add_text_field(f"{name}_plain", tokenizer_name=PLAIN)
         for language, tokenizer in STEMMED.items():
             builder.add_text_field(f"{name}_{language}", tokenizer_name=tokenizer)
-    builder.add_text_field(PUBLIC_TEXT, tokenizer_name=PLAIN, index_option="basic")
+    builder.add_text_field(PUBLIC_TEXT, tokenizer_name=PLAIN)
     for language, tokenizer in STEMMED.items():
         builder.add_text_field(PUBLIC_STEMMED[language], tokenizer_name=tokenizer, index_option="basic")
     builder.add_bytes_field("payload", stored=True)

@@ -1,7 +1,9 @@
 """The admin-edited lexicon: synonym groups and stop words per language, stored in one row and applied
-to the engine with `configure` at first use, after each edit, and when another process saved a new one."""
+to the engine with `configure` at first use, after each edit, and when another process saved a new one
+(noticed within LEXICON_RECHECK_SECONDS)."""
 
 import re
+import time
 import weakref
 from dataclasses import dataclass
 
@@ -23,7 +25,11 @@ MAX_STOP_WORD_CHARS = 40
 Groups = list[list[str]]
 StopWords = dict[str, list[str]]
 
-_applied: "weakref.WeakKeyDictionary[SearchEngine, int]" = weakref.WeakKeyDictionary()
+# Reading the stored version before every search cost a query per search; an edit saved by another
+# process is picked up at most this late (the editing process applies it at once).
+LEXICON_RECHECK_SECONDS = 1.0
+
+_applied: "weakref.WeakKeyDictionary[SearchEngine, tuple[int, float]]" = weakref.WeakKeyDictionary()
 
 
 class LexiconError(ValueError):
@@ -129,10 +135,16 @@ async def reset_lexicon(editor: User | None) -> StoredLexicon:
 
 
 async def apply_lexicon(engine: SearchEngine, force: bool = False) -> None:
-    """Configure `engine` with the stored lexicon unless it already runs that version."""
+    """Configure `engine` with the stored lexicon unless it already runs that version (looked up at
+    most once every LEXICON_RECHECK_SECONDS unless `force`)."""
+    now = time.monotonic()
+    applied = _applied.get(engine)
+    if not force and applied is not None and now - applied[1] < LEXICON_RECHECK_SECONDS:
+        return
     version = await stored_version()
-    if not force and _applied.get(engine) == version:
+    if not force and applied is not None and applied[0] == version:
+        _applied[engine] = (version, now)
         return
     lexicon = await stored_lexicon()
     await engine.configure(lexicon.to_lexicon())
-    _applied[engine] = lexicon.version
+    _applied[engine] = (lexicon.version, now)

@@ -1,5 +1,6 @@
 """The search page, the header suggestions and the admin's search page."""
 
+import asyncio
 import contextlib
 import functools
 from dataclasses import dataclass
@@ -89,14 +90,16 @@ def hit_links(event_id: int | None, hits: list[Hit]) -> dict[str, str]:
 
 async def _search(request: Request, params: SearchParams) -> tuple[SearchResult, list[Tab]]:
     settings, user = app_settings(request), current_user(request)
-    result = await service.search_for(
+    shown = service.search_for(
         settings, user, params.q, kinds=(params.kind,) if params.kind else (), category=params.category,
         product=params.product, page=params.page, per_page=PER_PAGE,
     )
-    every_kind = result
-    if params.kind:  # the tabs count every kind, whichever is open
-        every_kind = await service.search_for(settings, user, params.q, category=params.category,
-                                              product=params.product, per_page=1)
+    if params.kind:  # the tabs count every kind, whichever is open: both searches run at once
+        counted = service.search_for(settings, user, params.q, category=params.category, product=params.product,
+                                     per_page=1)
+        result, every_kind = await asyncio.gather(shown, counted)
+    else:
+        result = every_kind = await shown
     counts = every_kind.facets.get("kind", {})
     tabs = [Tab("", _("All"), every_kind.total)] + [
         Tab(kind, _(service.KIND_LABELS[kind]), counts.get(kind, 0))

@@ -79,6 +79,27 @@ async def test_synonyms_expand_the_query(engine: SearchEngine) -> None:
     assert ids(await find(engine, "credenziali ")) == ["faq:2"]
 
 
+async def test_a_synonym_phrase_is_found_in_any_field_and_in_staff_notes(engine: SearchEngine) -> None:
+    await engine.upsert([
+        make_doc("faq:1", "Documenti mensili", "Dove trovo la busta paga di marzo?"),
+        make_doc("ticket:2", "Richiesta", "Nessun dettaglio.", staff_body="Inviata la busta paga corretta.",
+                 audience="company", company_id=7),
+        make_doc("faq:3", "Busta per la paga", "Una busta. La paga arriva dopo."),  # both words, not the phrase
+    ])
+    assert ids(await find(engine, "cedolino ")) == ["faq:1"]
+    assert sorted(ids(await find(engine, "cedolino ", STAFF))) == ["faq:1", "ticket:2"]
+
+
+async def test_a_long_suggestion_text_ranks_documents_by_how_many_words_they_share(engine: SearchEngine) -> None:
+    await engine.upsert([
+        make_doc("faq:1", "Stampante di rete non stampa", "Reinstallare il driver dopo l'aggiornamento."),
+        make_doc("faq:2", "Driver della stampante", "Scaricare il driver dal sito."),
+        make_doc("faq:3", "Orari dello sportello", "Apre alle nove."),
+    ])
+    typed = "stampante rete driver aggiornamento "
+    assert ids(await find(engine, typed, purpose="suggest")) == ["faq:1", "faq:2"]
+
+
 async def test_stop_words_are_ignored(engine: SearchEngine) -> None:
     await engine.upsert([
         make_doc("faq:1", "Stampante bloccata", "Carta inceppata."),

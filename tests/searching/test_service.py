@@ -1,3 +1,5 @@
+import pytest
+
 from app.accounts.models import User
 from app.searching.service import last_page, search_for, similar_for
 from app.settings import Settings
@@ -55,3 +57,19 @@ async def test_at_startup_the_engine_gets_the_stored_lexicon(settings: Settings,
     # Straight to the engine, without the portal's search (which would also configure it on first use).
     found = await run_search(get_engine(settings), SearchQuery("zzbadge", Principal.staff(tecnico.id)))
     assert [h.id for h in found.hits] == ["faq:1"]
+
+
+async def test_a_lexicon_saved_by_another_process_applies_within_the_recheck_interval(
+    settings: Settings, db: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from app.searching import lexicon
+
+    monkeypatch.setattr(lexicon, "LEXICON_RECHECK_SECONDS", 60)
+    tecnico = await make_user("tecnico@sportello.it", is_technician=True)
+    await index(settings, document("faq:1", "Timbrature mancanti"))
+    assert (await search_for(settings, tecnico, "zzbadge")).total == 0  # this process now runs the defaults
+    defaults = lexicon.default_lexicon()
+    await lexicon.save_lexicon([["zzbadge", "timbrature"]], defaults.stop_words, tecnico)  # as another process would
+    assert (await search_for(settings, tecnico, "zzbadge")).total == 0  # not looked up again yet
+    monkeypatch.setattr(lexicon, "LEXICON_RECHECK_SECONDS", 0)  # the interval has passed
+    assert [hit.id for hit in (await search_for(settings, tecnico, "zzbadge")).hits] == ["faq:1"]
