@@ -24,6 +24,7 @@ from app.searching.engine import close_engines
 from app.searching.service import open_search
 from app.security import CSRFMiddleware
 from app.settings import Settings, get_settings
+from app.timing import ServerTimingMiddleware
 from app.web import TEMPLATE_DIR, render
 
 STATIC_DIR = TEMPLATE_DIR.parent / "static"
@@ -78,6 +79,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
                 await close_engines()
 
     middleware = [
+        Middleware(ServerTimingMiddleware),
         Middleware(CSRFMiddleware, trusted_origins=(settings.base_url,)),
         Middleware(
             SessionMiddleware,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections import Counter
 from pathlib import Path
 
 from search.embedded import SNIPPET_SCAN_CHARS, EmbeddedEngine
@@ -13,7 +14,7 @@ from tests.search.conftest import make_doc
 STAFF = Principal.staff(1)
 
 
-async def test_facets_counted_by_the_index_equal_facets_counted_from_the_hits(tmp_path: Path) -> None:
+async def test_facets_and_totals_are_the_same_on_every_page(tmp_path: Path) -> None:
     engine = EmbeddedEngine(tmp_path / "index")
     await engine.upsert([
         make_doc(f"faq:{n}", f"Stampante {n}", "toner esaurito", category=("rete", "uffici", "")[n % 3],
@@ -22,8 +23,10 @@ async def test_facets_counted_by_the_index_equal_facets_counted_from_the_hits(tm
     ] + [make_doc("document:1", "Manuale stampnte", "la stampante di rete", kind="document", category="rete")])
     for text in ("stampante ", "stampa", "toner rete "):
         everything = await run_search(engine, SearchQuery(text, STAFF, limit=100))  # every match in hand
-        paged = await run_search(engine, SearchQuery(text, STAFF, limit=2))  # counted by the index
+        paged = await run_search(engine, SearchQuery(text, STAFF, limit=2))
         assert everything.total == paged.total == len(everything.hits) > 2
+        for name in ("kind", "category", "product", "status"):
+            assert everything.facets[name] == dict(Counter(v for h in everything.hits if (v := h.fields.get(name))))
         assert paged.facets == everything.facets
         second_page = await run_search(engine, SearchQuery(text, STAFF, limit=2, offset=2))
         assert second_page.facets == everything.facets and second_page.total == everything.total
