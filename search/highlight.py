@@ -113,13 +113,15 @@ class Matcher:
 
     def positions(self, words: list[str]) -> dict[int, int]:
         """Word index -> index of the query group it matched; `words` are a field's folded tokens."""
-        for word in set(words).difference(self._verdicts):
+        distinct = set(words)
+        for word in distinct.difference(self._verdicts):
             self.group_of(word)
         matched = self._matched
         found = {position: matched[word] for position, word in enumerate(words) if word in matched}
         for group_index, phrase in self._phrases:
-            for position in _phrase_positions(words, phrase):
-                found.setdefault(position, group_index)
+            if distinct.issuperset(phrase):
+                for position in _phrase_positions(words, phrase):
+                    found.setdefault(position, group_index)
         return found
 
 
