@@ -34,6 +34,7 @@ from search.service import run_search
 from search.types import Principal, SearchQuery
 
 Row = list[object]
+WARM_UP = 20  # requests sent, untimed, before each HTTP series: templates compiled, connections open
 
 
 def summary(label: str, timings: list[float], engine_p99: float | None = None) -> Row:
@@ -92,6 +93,7 @@ async def http_latency(data_dir: Path, queries: list[corpus.BenchQuery]) -> dict
     with running_portal(data_dir) as portal:
         client = logged_in_client(portal)
         try:
+            _time_http(client, queries[:WARM_UP])
             timings = _time_http(client, queries)
         finally:
             client.close()
@@ -99,6 +101,7 @@ async def http_latency(data_dir: Path, queries: list[corpus.BenchQuery]) -> dict
             return timings
         requester = logged_in_client(portal, REQUESTER_EMAIL)
         try:
+            _time_panel(requester, queries[:WARM_UP], portal.base_url)
             panel = _time_panel(requester, queries, portal.base_url)
         finally:
             requester.close()
@@ -161,6 +164,7 @@ async def main(arguments: argparse.Namespace) -> None:
         started = time.perf_counter()
         await engine.rebuild(docs)
         rebuild_s = time.perf_counter() - started
+        os.sync()  # the build's writeback is not part of any query's time
         timings = await engine_latency(engine, queries, people)
         search_p99 = percentile(timings["search"], 99)
         rows.append(summary("engine search", timings["search"]))
@@ -180,6 +184,7 @@ async def main(arguments: argparse.Namespace) -> None:
                 if values:
                     rows.append(summary(f"sqlite {label}", values, search_p99))
         if not arguments.skip_http:
+            os.sync()
             served = await http_latency(data_dir, queries)
             if isinstance(served, str):
                 notes.append(f"HTTP: skipped, {served}")
