@@ -17,8 +17,10 @@ class Job:
     wake: asyncio.Event | None = None  # set it to run the job before the interval ends
 
 
-async def _loop(job: Job) -> None:
-    while True:
+async def _loop(job: Job, stopping: asyncio.Event) -> None:
+    # `stopping` as well as cancellation: on Python 3.11 asyncio.wait_for can swallow a cancellation that
+    # arrives as the awaited event fires, and the loop would then run on and keep shutdown waiting forever.
+    while not stopping.is_set():
         try:
             await job.run_once()
         except asyncio.CancelledError:
@@ -35,10 +37,12 @@ async def _loop(job: Job) -> None:
 
 @contextlib.asynccontextmanager
 async def running(jobs: list[Job]) -> AsyncIterator[None]:
-    tasks = [asyncio.create_task(_loop(job), name=job.name) for job in jobs]
+    stopping = asyncio.Event()
+    tasks = [asyncio.create_task(_loop(job, stopping), name=job.name) for job in jobs]
     try:
         yield
     finally:
+        stopping.set()
         for task in tasks:
             task.cancel()
         await asyncio.gather(*tasks, return_exceptions=True)

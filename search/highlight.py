@@ -125,11 +125,6 @@ class Matcher:
         return found
 
 
-def matched_positions(words: list[str], plan: QueryPlan, stem: Stem) -> dict[int, int]:
-    """Word index -> index of the query group it matched (each distinct word is compared once)."""
-    return Matcher(plan, stem).positions(words)
-
-
 def _phrase_positions(words: list[str], phrase: tuple[str, ...]) -> list[int]:
     positions: list[int] = []
     first, width = phrase[0], len(phrase)
