@@ -32,6 +32,15 @@ async def valdora_and_altra(settings: Settings) -> tuple[User, User, Ticket, Tic
     return mario, carla, mine, theirs
 
 
+async def mario_with_demo_faq(client: httpx.AsyncClient, settings: Settings, tmp_path: Path) -> User:
+    """A requester of Comune di Valdora, logged in, with the demo FAQ indexed."""
+    mario = await make_user("mario@valdora.example", await make_company("Comune di Valdora"), full_name="Mario")
+    await import_demo_faq(settings, tmp_path / "kb")
+    await drain(settings)
+    await log_in(client, mario.email)
+    return mario
+
+
 async def panel(client: httpx.AsyncClient, title: str, description: str = "") -> Page:
     response = await client.post("/tickets/new/suggestions", data={"title": title, "description": description},
                                  headers={"HX-Request": "true"})
@@ -119,10 +128,7 @@ async def test_previews_open_in_place_and_404_what_the_requester_may_not_see(
 async def test_opening_a_preview_records_the_click_on_the_lookup(
     client: httpx.AsyncClient, settings: Settings, tmp_path: Path
 ) -> None:
-    mario = await make_user("mario@valdora.example", await make_company("Comune di Valdora"), full_name="Mario")
-    await import_demo_faq(settings, tmp_path / "kb")
-    await drain(settings)
-    await log_in(client, mario.email)
+    await mario_with_demo_faq(client, settings, tmp_path)
     found = (await client.post("/tickets/new/suggestions", data={"title": "password dimenticata"})).text
     preview_url = re.search(r'hx-get="(/tickets/new/suggestions/preview\?[^"]+)"', found)
     assert preview_url is not None
@@ -136,10 +142,7 @@ async def test_opening_a_preview_records_the_click_on_the_lookup(
 async def test_this_solved_my_problem_records_a_deflection_and_opens_no_ticket(
     client: httpx.AsyncClient, settings: Settings, tmp_path: Path
 ) -> None:
-    mario = await make_user("mario@valdora.example", await make_company("Comune di Valdora"), full_name="Mario")
-    await import_demo_faq(settings, tmp_path / "kb")
-    await drain(settings)
-    await log_in(client, mario.email)
+    await mario_with_demo_faq(client, settings, tmp_path)
     await panel(client, "Ho dimenticato la password")
     faq = await Article.get(slug="reimpostare-password")
 
@@ -162,10 +165,7 @@ async def test_this_solved_my_problem_records_a_deflection_and_opens_no_ticket(
 async def test_without_javascript_the_first_submit_shows_answers_then_one_ticket_is_opened(
     client: httpx.AsyncClient, settings: Settings, tmp_path: Path
 ) -> None:
-    mario = await make_user("mario@valdora.example", await make_company("Comune di Valdora"), full_name="Mario")
-    await import_demo_faq(settings, tmp_path / "kb")
-    await drain(settings)
-    await log_in(client, mario.email)
+    mario = await mario_with_demo_faq(client, settings, tmp_path)
     start = Page((await client.get("/tickets/new")).text)
     assert "Cerca soluzioni" in start.text and "confirmed" not in start.inputs
 
