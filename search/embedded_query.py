@@ -9,7 +9,8 @@ from tantivy import Occur, Query
 
 from search.access import And, Eq, Filter, In, MatchAll, Or, principal_keys
 from search.embedded_schema import (
-    ID_FIELDS, PUBLIC_STEMMED, PUBLIC_TEXT, PUBLIC_TEXT_FIELDS, STEMMED, VISIBLE_TO, stem,
+    ID_FIELDS, PUBLIC_PAIRS, PUBLIC_STEMMED, PUBLIC_TEXT, SEPARATE_TEXT_FIELDS, STEMMED, VISIBLE_TO, pair_terms,
+    pairs_field, stem,
 )
 from search.plan import Alternative, QueryPlan, TermGroup
 from search.types import Principal, SearchQuery
@@ -105,10 +106,12 @@ def group_query(schema: tantivy.Schema, group: TermGroup, fields: Sequence[str],
     earns the bonus only); typo and prefix matches add small constant scores. Every clause that
     matches anything is in `any_exact` or the loose tier, so `scoring=False` keeps the match set."""
     words = [alt.words[0] for alt in group.alternatives if len(alt.words) == 1]
-    phrases = [alt.words for alt in group.alternatives if len(alt.words) > 1]
+    # A phrase holding one of the group's own words ("registro protocollo" for "protocollo") finds
+    # nothing that word does not, and earns the same bonus.
+    phrases = [alt.words for alt in group.alternatives if len(alt.words) > 1 and not set(words) & set(alt.words)]
     ranked = [alt.words[0] for alt in group.alternatives if len(alt.words) == 1 and alt.ranked]
     exact = [Query.term_query(schema, field, term) for word in words for field, term in exact_terms(fields, word)]
-    exact += [Query.phrase_query(schema, field, list(p)) for p in phrases for field in _phrase_fields(fields)]
+    exact += [query for phrase in phrases for query in phrase_queries(schema, fields, phrase)]
     any_exact = Query.boolean_query([(Occur.Should, q) for q in exact], 1)
     clauses = [(Occur.Should, Query.const_score_query(any_exact, EXACT_BONUS) if scoring else any_exact)]
     if scoring:
@@ -133,37 +136,38 @@ def _ranking_terms(schema: tantivy.Schema, field: str, word: str) -> list[Query]
 
 
 def exact_terms(fields: Sequence[str], word: str) -> list[tuple[str, str]]:
-    """(field, term) pairs finding the word or its stem in any of `fields`, through the combined
-    public fields when they cover them."""
-    if not set(PUBLIC_TEXT_FIELDS) <= set(fields):
-        return [pair for field in fields for pair in _field_terms(field, word)]
-    rest = [field for field in fields if field not in PUBLIC_TEXT_FIELDS]
+    """(field, term) pairs finding the word or its stem in any of `fields`: the public ones (always
+    all of them, see access.searchable_fields) through the combined fields, the others one by one."""
     pairs = [(PUBLIC_TEXT, word)] + [(PUBLIC_STEMMED[language], stem(word, language)) for language in STEMMED]
-    return pairs + [pair for field in rest for pair in _field_terms(field, word)]
+    return pairs + [pair for field in _separate(fields) for pair in _field_terms(field, word)]
 
 
 def _field_terms(field: str, word: str) -> list[tuple[str, str]]:
     return [(f"{field}_plain", word)] + [(f"{field}_{language}", stem(word, language)) for language in STEMMED]
 
 
-def _phrase_fields(fields: Sequence[str]) -> list[str]:
-    """Where a synonym phrase is looked for: every public field at once, then each remaining field."""
-    if not set(PUBLIC_TEXT_FIELDS) <= set(fields):
-        return [f"{field}_plain" for field in fields]
-    return [PUBLIC_TEXT] + [f"{field}_plain" for field in fields if field not in PUBLIC_TEXT_FIELDS]
+def phrase_queries(schema: tantivy.Schema, fields: Sequence[str], phrase: Sequence[str]) -> list[Query]:
+    """A synonym phrase in any of `fields`, through the word-pair fields: two words are one term,
+    three are a phrase of two pairs."""
+    pairs = pair_terms(phrase)
+    targets = [PUBLIC_PAIRS] + [pairs_field(field) for field in _separate(fields)]
+    if len(pairs) == 1:
+        return [Query.term_query(schema, target, pairs[0]) for target in targets]
+    return [Query.phrase_query(schema, target, pairs) for target in targets]
 
 
 def _loose_fields(fields: Sequence[str]) -> list[tuple[str, float]]:
     """Where typo and prefix matches are looked for: the title on its own (it weighs most),
     every public field at once, and each remaining field (staff notes) apart."""
-    if not set(PUBLIC_TEXT_FIELDS) <= set(fields):
-        return [(f"{field}_plain", FIELD_WEIGHTS[field]) for field in fields]
-    rest = [field for field in fields if field not in PUBLIC_TEXT_FIELDS]
     return [
         ("title_plain", FIELD_WEIGHTS["title"] - FIELD_WEIGHTS["body"]),
         (PUBLIC_TEXT, FIELD_WEIGHTS["body"]),
-        *((f"{field}_plain", FIELD_WEIGHTS[field]) for field in rest),
+        *((f"{field}_plain", FIELD_WEIGHTS[field]) for field in _separate(fields)),
     ]
+
+
+def _separate(fields: Sequence[str]) -> list[str]:
+    return [field for field in fields if field in SEPARATE_TEXT_FIELDS]
 
 
 def _loose_clauses(schema: tantivy.Schema, field: str, weight: float, alternative: Alternative) -> list[tuple[Occur, Query]]:

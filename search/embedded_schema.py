@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from functools import lru_cache
 
 import tantivy
@@ -11,17 +12,24 @@ from search.access import document_keys
 from search.highlight import Span
 from search.types import SearchDocument
 
-SCHEMA_VERSION = "v4"
+SCHEMA_VERSION = "v5"
 PLAIN = "sportello_plain_v1"
 STEMMED = {"it": "sportello_it_v1", "en": "sportello_en_v1"}
 STEMMER_LANGUAGE = {"it": "italian", "en": "english"}
 TEXT_FIELDS: tuple[str, ...] = ("title", "tags", "resolution", "body", "staff_body")
 # Typo and prefix matching walk a term dictionary per field: one field holding every public
-# text field makes that walk happen once per word instead of once per field. It keeps positions
-# so that a synonym phrase is matched there once rather than in each field.
+# text field makes that walk happen once per word instead of once per field. Each other text
+# field (staff notes) is searched on its own; the title also on its own, as it weighs most.
 PUBLIC_TEXT = "public_text_plain"
 PUBLIC_STEMMED = {language: f"public_text_{language}" for language in STEMMED}
 PUBLIC_TEXT_FIELDS: tuple[str, ...] = ("title", "tags", "resolution", "body")
+SEPARATE_TEXT_FIELDS: tuple[str, ...] = tuple(name for name in TEXT_FIELDS if name not in PUBLIC_TEXT_FIELDS)
+# Every two neighbouring words as one token ("busta_paga", Elasticsearch's `index_phrases`): a
+# two-word synonym phrase is one term lookup instead of reading the positions of every document
+# holding both words. Pair fields are the only ones keeping positions (phrases of three words).
+PAIRS = "sportello_pairs_v1"
+PAIR_JOINER = "_"  # never inside a plain token: the tokenizer splits on anything not alphanumeric
+PUBLIC_PAIRS = "public_text_pairs"
 KEYWORD_FIELDS: tuple[str, ...] = ("kind", "category", "product", "status", "language", "audience")
 ID_FIELDS: tuple[str, ...] = ("company_id", "requester_id")
 NO_ID = 0  # u64 stand-in for None; database ids start at 1
@@ -52,6 +60,7 @@ def register_analyzers(index: tantivy.Index) -> None:
     index.register_tokenizer(PLAIN, plain_analyzer())
     for language, name in STEMMED.items():
         index.register_tokenizer(name, stem_analyzer(language))
+    index.register_tokenizer(PAIRS, tantivy.TextAnalyzerBuilder(tantivy.Tokenizer.whitespace()).build())
 
 
 def build_schema() -> tantivy.Schema:
@@ -63,13 +72,19 @@ def build_schema() -> tantivy.Schema:
     for name in ID_FIELDS:
         builder.add_unsigned_field(name, indexed=True, fast=True)
     builder.add_date_field("updated_at", indexed=True, fast=True)
+    # Scores need frequencies at most: BM25 ranks by the stemmed fields and the title's exact words;
+    # the combined and separate plain fields only decide matches (exact, typo, prefix).
+    builder.add_text_field("title_plain", tokenizer_name=PLAIN, index_option="freq")
+    for name in SEPARATE_TEXT_FIELDS:
+        builder.add_text_field(f"{name}_plain", tokenizer_name=PLAIN, index_option="basic")
     for name in TEXT_FIELDS:
-        builder.add_text_field(f"{name}_plain", tokenizer_name=PLAIN)
         for language, tokenizer in STEMMED.items():
-            builder.add_text_field(f"{name}_{language}", tokenizer_name=tokenizer)
-    builder.add_text_field(PUBLIC_TEXT, tokenizer_name=PLAIN)
+            builder.add_text_field(f"{name}_{language}", tokenizer_name=tokenizer, index_option="freq")
+    builder.add_text_field(PUBLIC_TEXT, tokenizer_name=PLAIN, index_option="basic")
     for language, tokenizer in STEMMED.items():
         builder.add_text_field(PUBLIC_STEMMED[language], tokenizer_name=tokenizer, index_option="basic")
+    for name in (PUBLIC_PAIRS, *map(pairs_field, SEPARATE_TEXT_FIELDS)):
+        builder.add_text_field(name, tokenizer_name=PAIRS)
     builder.add_bytes_field("payload", stored=True)
     return builder.build()
 
@@ -98,14 +113,19 @@ def to_tantivy(doc: SearchDocument, schema: tantivy.Schema) -> tantivy.Document:
     for name in KEYWORD_FIELDS:
         values[name] = str(getattr(doc, name))
     language = text_language(doc.language)
+    if doc.title:
+        values["title_plain"] = doc.title
     for name in TEXT_FIELDS:
-        text = field_text(doc, name)
-        if text:
-            values[f"{name}_plain"] = text
+        if text := field_text(doc, name):
             values[f"{name}_{language}"] = text
-    public = [field_text(doc, name) for name in PUBLIC_TEXT_FIELDS]
-    if any(public):
-        values[PUBLIC_TEXT] = values[PUBLIC_STEMMED[language]] = [text for text in public if text]
+    for name in SEPARATE_TEXT_FIELDS:
+        if text := field_text(doc, name):
+            values[f"{name}_plain"] = text
+            values[pairs_field(name)] = word_pairs(text)
+    public = [text for text in (field_text(doc, name) for name in PUBLIC_TEXT_FIELDS) if text]
+    if public:
+        values[PUBLIC_TEXT] = values[PUBLIC_STEMMED[language]] = public
+        values[PUBLIC_PAIRS] = [word_pairs(text) for text in public]
     return tantivy.Document.from_dict(values, schema)
 
 
@@ -115,6 +135,20 @@ def from_stored(stored: tantivy.Document) -> SearchDocument:
 
 def tokenize_plain(text: str) -> list[str]:
     return plain_analyzer().analyze(text)
+
+
+def pairs_field(name: str) -> str:
+    return f"{name}_pairs"
+
+
+def word_pairs(text: str) -> str:
+    """The text's neighbouring plain words as pair tokens, space-separated: "busta_paga paga_di ..."."""
+    return " ".join(pair_terms(tokenize_plain(text)))
+
+
+def pair_terms(phrase: Sequence[str]) -> list[str]:
+    """The pair tokens a phrase of plain words is made of, in order."""
+    return list(map(PAIR_JOINER.join, zip(phrase, phrase[1:])))
 
 
 def token_spans(text: str) -> Span:

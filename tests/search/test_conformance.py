@@ -90,6 +90,15 @@ async def test_a_synonym_phrase_is_found_in_any_field_and_in_staff_notes(engine:
     assert sorted(ids(await find(engine, "cedolino ", STAFF))) == ["faq:1", "ticket:2"]
 
 
+async def test_a_three_word_synonym_phrase_matches_only_as_written(engine: SearchEngine) -> None:
+    await engine.upsert([
+        make_doc("faq:1", "Casella", "Configurare la posta elettronica certificata dell'ufficio."),
+        make_doc("faq:2", "Posta elettronica", "Certificata dal fornitore."),  # across title and body
+        make_doc("faq:3", "Casella", "Certificata la posta elettronica."),  # out of order
+    ])
+    assert ids(await find(engine, "pec ")) == ["faq:1"]
+
+
 async def test_a_long_suggestion_text_ranks_documents_by_how_many_words_they_share(engine: SearchEngine) -> None:
     await engine.upsert([
         make_doc("faq:1", "Stampante di rete non stampa", "Reinstallare il driver dopo l'aggiornamento."),

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from search.access import visibility_filter
 from search.embedded import EmbeddedEngine
-from search.embedded_schema import SCHEMA_VERSION, tokenize_plain
+from search.embedded_schema import SCHEMA_VERSION, pair_terms, tokenize_plain, word_pairs
 from search.highlight import damerau_levenshtein
 from search.lexicon import Lexicon
 from search.meili import filter_expression, primary_key
@@ -36,6 +36,12 @@ def test_plan_drops_stop_words_groups_synonyms_and_marks_the_last_prefix() -> No
 def test_plan_of_only_stop_words_keeps_them() -> None:
     plan = build_plan("la di", tokenize_plain, {}, STOP, prefix_last=False)
     assert [g.alternatives[0].words for g in plan.groups] == [("la",), ("di",)]
+
+
+def test_word_pairs_join_neighbouring_plain_words_as_phrases_are_looked_up() -> None:
+    assert word_pairs("Busta-paga, di Marzo!") == "busta_paga paga_di di_marzo"
+    assert word_pairs("Cedolino") == ""
+    assert pair_terms(("posta", "elettronica", "certificata")) == ["posta_elettronica", "elettronica_certificata"]
 
 
 def test_damerau_levenshtein_counts_transpositions_as_one() -> None:
