@@ -41,11 +41,19 @@ def catalog(locale: str) -> Catalog:
     return merged
 
 
+@lru_cache
+def translations(locale: str) -> dict[str, str]:
+    """msgid -> translated text, of the messages translated and not fuzzy: a page asks for dozens."""
+    table: dict[str, str] = {}
+    for entry in catalog(locale):
+        if entry.id and entry.string and not entry.fuzzy:
+            msgid = entry.id if isinstance(entry.id, str) else entry.id[0]  # a plural's singular
+            table[msgid] = entry.string if isinstance(entry.string, str) else entry.string[0]
+    return table
+
+
 def translate(message: str, locale: str | None = None) -> str:
-    entry = catalog(locale or get_locale()).get(message)
-    if entry is None or not entry.string or entry.fuzzy:
-        return message
-    return entry.string if isinstance(entry.string, str) else entry.string[0]
+    return translations(locale or get_locale()).get(message, message)
 
 
 def ntranslate(singular: str, plural: str, n: int, locale: str | None = None) -> str:

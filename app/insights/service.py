@@ -8,7 +8,7 @@ from collections.abc import MutableMapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import quote_plus
 
 from tortoise.expressions import Q
 from tortoise.functions import Count
@@ -65,7 +65,7 @@ def open_link(event_id: int | None, hit_id: str, rank: int, url: str) -> str:
     """The address of a hit that records the click first; the hit's own address when nothing was recorded."""
     if event_id is None:
         return url
-    return f"/insights/open/{event_id}?" + urlencode({"hit": hit_id, "rank": rank, "to": url})
+    return f"/insights/open/{event_id}?hit={quote_plus(hit_id)}&rank={rank}&to={quote_plus(url)}"
 
 
 # ---- recording ----

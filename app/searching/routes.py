@@ -5,7 +5,7 @@ import contextlib
 import functools
 from dataclasses import dataclass
 from datetime import date
-from urllib.parse import urlencode
+from urllib.parse import quote_plus, urlencode
 
 from babel.dates import format_timedelta
 from search.types import KINDS, EngineUnavailable, Hit, SearchResult
@@ -24,6 +24,7 @@ from app.searching.engine import get_engine
 from app.web import app_settings, field, flash, read_form, redirect, render
 
 PER_PAGE = 10
+FILTER_NAMES = ("q", "kind", "category", "product")
 MAX_FILTER_CHARS = 200
 
 
@@ -54,15 +55,20 @@ class SearchParams:
     def asks_something(self) -> bool:
         return bool(self.q or self.kind or self.category or self.product)
 
+    @functools.cached_property
+    def _quoted(self) -> dict[str, str]:
+        return {name: quote_plus(getattr(self, name)) for name in FILTER_NAMES}
+
     def url(self, **changes: object) -> str:
-        """This search with some values changed; a new filter starts again from page 1."""
-        values = {"q": self.q, "kind": self.kind, "category": self.category, "product": self.product, "page": 1,
-                  **changes}
-        pairs = [(k, values[k]) for k in ("q", "kind", "category", "product") if values[k]]
-        page = values["page"]
+        """This search with some values changed; a new filter starts again from page 1. (A results page
+        asks for one per tab, facet value and page link: each quotes only what changed.)"""
+        changed = {name: quote_plus(str(value)) for name, value in changes.items() if name in FILTER_NAMES}
+        quoted = {**self._quoted, **changed}
+        pairs = [f"{name}={quoted[name]}" for name in FILTER_NAMES if quoted[name]]
+        page = changes.get("page", 1)
         if isinstance(page, int) and page > 1:
-            pairs.append(("page", str(page)))
-        return "/search?" + urlencode(pairs)
+            pairs.append(f"page={page}")
+        return "/search?" + "&".join(pairs)
 
 
 @dataclass(frozen=True)
