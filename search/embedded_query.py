@@ -93,37 +93,61 @@ def plan_query(
     schema: tantivy.Schema, plan: QueryPlan, fields: Sequence[str], required: int, scoring: bool = True
 ) -> Query:
     """Documents with at least `required` of the plan's groups. `scoring=False` builds the same
-    match set without the ranking clauses (for counting facets, where scores are not needed)."""
-    groups = [(Occur.Should, group_query(schema, group, fields, scoring)) for group in plan.groups]
+    match set in its cheapest form (for counting facets, where scores are not needed)."""
+    build = group_query if scoring else group_match
+    groups = [(Occur.Should, build(schema, group, fields)) for group in plan.groups]
     return Query.boolean_query(groups, max(1, min(required, len(groups))))
 
 
-def group_query(schema: tantivy.Schema, group: TermGroup, fields: Sequence[str], scoring: bool = True) -> Query:
+def group_query(schema: tantivy.Schema, group: TermGroup, fields: Sequence[str]) -> Query:
     """One flat union per group (each level of nesting costs a pass over the matching documents).
 
     Any exact (or stemmed) word or phrase of the group earns EXACT_BONUS once; per-field BM25
-    ranks the `ranked` words among those (a phrase, costly to match, is matched once per field and
-    earns the bonus only); typo and prefix matches add small constant scores. Every clause that
-    matches anything is in `any_exact` or the loose tier, so `scoring=False` keeps the match set."""
-    words = [alt.words[0] for alt in group.alternatives if len(alt.words) == 1]
-    # A phrase holding one of the group's own words ("registro protocollo" for "protocollo") finds
-    # nothing that word does not, and earns the same bonus.
-    phrases = [alt.words for alt in group.alternatives if len(alt.words) > 1 and not set(words) & set(alt.words)]
-    ranked = [alt.words[0] for alt in group.alternatives if len(alt.words) == 1 and alt.ranked]
+    ranks the `ranked` words among those (a phrase earns the bonus only); typo and prefix matches
+    add small constant scores."""
+    words = _single_words(group)
     exact = [Query.term_query(schema, field, term) for word in words for field, term in exact_terms(fields, word)]
-    exact += [query for phrase in phrases for query in phrase_queries(schema, fields, phrase)]
+    exact += [query for phrase in _phrases(group) for query in phrase_queries(schema, fields, phrase)]
     any_exact = Query.boolean_query([(Occur.Should, q) for q in exact], 1)
-    clauses = [(Occur.Should, Query.const_score_query(any_exact, EXACT_BONUS) if scoring else any_exact)]
-    if scoring:
-        for field in fields:
-            weight = FIELD_WEIGHTS[field]
-            terms = [q for word in ranked for q in _ranking_terms(schema, field, word)]
-            clauses += [(Occur.Should, Query.boost_query(q, weight)) for q in terms]
+    clauses = [(Occur.Should, Query.const_score_query(any_exact, EXACT_BONUS))]
+    ranked = [alt.words[0] for alt in group.alternatives if len(alt.words) == 1 and alt.ranked]
+    for field in fields:
+        terms = [q for word in ranked for q in _ranking_terms(schema, field, word)]
+        clauses += [(Occur.Should, Query.boost_query(q, FIELD_WEIGHTS[field])) for q in terms]
     for alternative in group.alternatives:
         if len(alternative.words) == 1:
             for field, weight in _loose_fields(fields):
                 clauses += _loose_clauses(schema, field, weight, alternative)
     return Query.boolean_query(clauses, 1)
+
+
+def group_match(schema: tantivy.Schema, group: TermGroup, fields: Sequence[str]) -> Query:
+    """The documents `group_query` matches, with fewer postings read: each word once per plain
+    field, by its loose form where it has one (which also finds the word itself), and once per
+    stemmed field; the title's own clauses are left out, as the combined public fields hold it."""
+    clauses = [query for phrase in _phrases(group) for query in phrase_queries(schema, fields, phrase)]
+    plain_fields = [PUBLIC_TEXT] + [f"{field}_plain" for field in _separate(fields)]
+    for alternative in group.alternatives:
+        if len(alternative.words) > 1:
+            continue
+        word, typos, prefix = alternative.words[0], alternative.typos, alternative.prefix
+        for field in plain_fields:
+            clauses.append(Query.fuzzy_term_query(schema, field, word, typos, True, prefix) if typos or prefix
+                           else Query.term_query(schema, field, word))
+        clauses += [Query.term_query(schema, field, term) for field, term in exact_terms(fields, word)
+                    if field not in plain_fields]
+    return Query.boolean_query([(Occur.Should, q) for q in clauses], 1)
+
+
+def _single_words(group: TermGroup) -> list[str]:
+    return [alt.words[0] for alt in group.alternatives if len(alt.words) == 1]
+
+
+def _phrases(group: TermGroup) -> list[tuple[str, ...]]:
+    """The group's phrases, but for those holding one of its own words ("registro protocollo" for
+    "protocollo"): they find nothing that word does not, and earn the same bonus."""
+    words = set(_single_words(group))
+    return [alt.words for alt in group.alternatives if len(alt.words) > 1 and not words & set(alt.words)]
 
 
 def _ranking_terms(schema: tantivy.Schema, field: str, word: str) -> list[Query]:

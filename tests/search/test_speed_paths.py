@@ -33,6 +33,29 @@ async def test_facets_and_totals_are_the_same_on_every_page(tmp_path: Path) -> N
     await engine.close()
 
 
+async def test_facet_counts_cover_exactly_the_ranked_matches(tmp_path: Path) -> None:
+    """Facets count a cheaper query than the ranked one: both must match the same documents, for
+    typos, prefixes, stems, synonyms (words and phrases) and staff notes alike."""
+    engine = EmbeddedEngine(tmp_path / "index")
+    await engine.upsert([
+        make_doc("faq:1", "Stampante di rete", "La stampante non stampa: toner esaurito."),
+        make_doc("faq:2", "Cedolino di marzo", "Dove trovo la busta paga?", kind="document"),
+        make_doc("ticket:3", "Richiesta", "Nessun dettaglio.", staff_body="Inviata la busta paga e la fattura.",
+                 audience="company", company_id=7),
+        make_doc("faq:4", "Fatture elettroniche", "Invio allo SDI della fatturazione.", kind="document"),
+        make_doc("faq:5", "Posta certificata", "Configurare la posta elettronica certificata.", kind="document"),
+        make_doc("ticket:6", "Stampanti in ufficio", "Stampa lenta", staff_body="Protocollazione sospesa.",
+                 audience="company", company_id=7),
+    ])
+    texts = ("stampante ", "stampnte ", "stamp", "cedolino ", "busta paga ", "fattura", "fatturazone ", "pec ",
+             "protocollo ", "stampa uff", "toner rete ", "posta cert", "inviatta ")
+    for principal in (STAFF, Principal.anonymous(), Principal.requester(3, 7, True)):
+        for text in texts:
+            result = await run_search(engine, SearchQuery(text, principal))
+            assert sum(result.facets["kind"].values()) == result.total, (text, principal)
+    await engine.close()
+
+
 async def test_suggestions_return_hits_and_totals_without_facets(tmp_path: Path) -> None:
     engine = EmbeddedEngine(tmp_path / "index")
     await engine.upsert([make_doc(f"faq:{n}", f"Cedolino di {m}", "busta paga") for n, m in enumerate(("marzo", "aprile", "maggio"))])
