@@ -9,6 +9,7 @@ typo-tolerant or prefix comparison is marked; the rest is HTML-escaped.
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import lru_cache
 
 from markupsafe import Markup, escape
 
@@ -44,11 +45,16 @@ def _matches(token: str, token_stem: str, word: str, word_stem: str | None, typo
     """`word_stem` is None for words too short to compare by stem."""
     if token == word or token_stem == word_stem:
         return True
+    return bool(typos or prefix) and _loosely_matches(token, word, typos, prefix)
+
+
+@lru_cache(maxsize=65_536)
+def _loosely_matches(token: str, word: str, typos: int, prefix: bool) -> bool:
+    """By typos or as a prefix. Remembered across queries (the comparisons cost most of highlighting,
+    and the words of documents and queries repeat), like the stems."""
     if typos and _close_letters(token, word, typos) and damerau_levenshtein(token, word, typos) <= typos:
         return True
-    if prefix:
-        return _prefix_matches(token, word, typos)
-    return False
+    return prefix and _prefix_matches(token, word, typos)
 
 
 def _comparable_stem(word: str, stem: Stem) -> str | None:
@@ -66,7 +72,11 @@ def _prefix_matches(token: str, word: str, typos: int) -> bool:
         return True
     if not typos:
         return False
-    for length in range(max(1, len(word) - typos), min(len(token), len(word) + typos) + 1):
+    longest = min(len(token), len(word) + typos)
+    # Necessary: each edit brings at most one letter of `word` that the token's start lacks.
+    if len(set(word).difference(token[:longest])) > typos:
+        return False
+    for length in range(max(1, len(word) - typos), longest + 1):
         if damerau_levenshtein(token[:length], word, typos) <= typos:
             return True
     return False

@@ -6,7 +6,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from search.embedded_schema import plain_analyzer, token_spans, tokenize_plain
-from search.highlight import Matcher, best_window, render
+from search.highlight import Matcher, _prefix_matches, best_window, damerau_levenshtein, render
 from search.plan import build_plan
 
 TRICKY = [
@@ -67,3 +67,15 @@ def test_the_snippet_window_is_the_one_covering_most_groups_then_most_marks(
 ) -> None:
     matches = {position: group for position, group in marks.items() if position < count}
     assert best_window(count, matches, width) == _best_window_by_brute_force(count, matches, width)
+
+
+def _prefix_matches_by_brute_force(token: str, word: str, typos: int) -> bool:
+    """Some start of the token within the typo budget of the word (no shortcut)."""
+    return any(damerau_levenshtein(token[:length], word, typos) <= typos for length in range(1, len(token) + 1))
+
+
+@settings(max_examples=500)
+@given(token=st.text("abcde", min_size=1, max_size=9), word=st.text("abcde", min_size=1, max_size=7),
+       typos=st.integers(0, 2))
+def test_the_prefix_shortcuts_keep_the_answer(token: str, word: str, typos: int) -> None:
+    assert _prefix_matches(token, word, typos) == _prefix_matches_by_brute_force(token, word, typos)
