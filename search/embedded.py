@@ -20,6 +20,7 @@ import time
 from collections.abc import Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
+from typing import Any
 
 import tantivy
 from markupsafe import Markup, escape
@@ -35,6 +36,7 @@ from search.embedded_schema import (
     from_stored,
     register_analyzers,
     stem,
+    stored_json,
     text_language,
     to_tantivy,
     tokenize_plain,
@@ -337,15 +339,17 @@ class EmbeddedEngine:
         query: SearchQuery, plan: QueryPlan, started: float, by_date: bool = False,
     ) -> SearchResult:
         """Hits of `found`, highlighted while `facets` (if any) are counted on another thread."""
-        docs = [(from_stored(searcher.doc(address)), score) for score, address in found.hits]
+        stored = [(stored_json(searcher.doc(address)), score) for score, address in found.hits]
         matchers: dict[str, Matcher] = {}
-        hits = [self._hit(doc, 0.0 if by_date else float(score), query, plan, matchers) for doc, score in docs]
+        hits = [self._hit(raw, 0.0 if by_date else float(score), query, plan, matchers) for raw, score in stored]
         counts = facets.result() if facets is not None else {name: {} for name in FACET_FIELDS}
         return SearchResult(hits, found.count, counts, _elapsed(started))
 
     def _hit(
-        self, doc: SearchDocument, score: float, query: SearchQuery, plan: QueryPlan, matchers: dict[str, Matcher]
+        self, raw: dict[str, Any], score: float, query: SearchQuery, plan: QueryPlan, matchers: dict[str, Matcher]
     ) -> Hit:
+        """`raw` is the stored JSON: the hit's fields are taken from it, not serialised again."""
+        doc = SearchDocument.from_json(raw)
         language = text_language(doc.language)
         if language not in matchers:
             matchers[language] = Matcher(plan, lambda word: stem(word, language))
@@ -353,7 +357,7 @@ class EmbeddedEngine:
         title_html = _marked(doc.title, matcher)
         snippet_html = self._snippet(doc, query, matcher)
         allowed = access.retrievable_fields(query.principal)
-        fields = {name: value for name, value in doc.to_json().items() if name in allowed}
+        fields = {name: value for name, value in raw.items() if name in allowed}
         fields["updated_at"] = doc.updated_at
         return Hit(
             doc.id, doc.kind, doc.title, title_html, snippet_html, doc.url, score, doc.page,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from functools import lru_cache
+from typing import Any
 
 import tantivy
 
@@ -129,8 +130,13 @@ def to_tantivy(doc: SearchDocument, schema: tantivy.Schema) -> tantivy.Document:
     return tantivy.Document.from_dict(values, schema)
 
 
+def stored_json(stored: tantivy.Document) -> dict[str, Any]:
+    """The stored document as `SearchDocument.to_json` wrote it."""
+    return json.loads(stored.get_first("payload"))  # type: ignore[no-any-return]
+
+
 def from_stored(stored: tantivy.Document) -> SearchDocument:
-    return SearchDocument.from_json(json.loads(stored.get_first("payload")))
+    return SearchDocument.from_json(stored_json(stored))
 
 
 def tokenize_plain(text: str) -> list[str]:
