@@ -22,11 +22,10 @@ import time
 import uuid
 from pathlib import Path
 
-import httpx
 
 from app.timing import server_milliseconds
 from benchmarks import corpus
-from benchmarks.portal_server import REQUESTER_EMAIL, logged_in_client, prepare, running_portal
+from benchmarks.portal_server import REQUESTER_EMAIL, KeepAliveClient, Reply, logged_in_client, prepare, running_portal
 from benchmarks.sqlite_baselines import build, fts_search, like_search
 from benchmarks.stats import percentile, table, timed
 from search.embedded import EmbeddedEngine
@@ -110,23 +109,23 @@ async def http_latency(data_dir: Path, queries: list[corpus.BenchQuery]) -> dict
         return {**timings, **panel}
 
 
-def _time_http(client: httpx.Client, queries: list[corpus.BenchQuery]) -> dict[str, list[float]] | str:
-    if client.get("/search", params={"q": "password"}).status_code == 404:
+def _time_http(client: KeepAliveClient, queries: list[corpus.BenchQuery]) -> dict[str, list[float]] | str:
+    if client.get("/search", params={"q": "password"}).status == 404:
         return "the portal has no /search route yet"
     timings: dict[str, list[float]] = {}
     for bench in queries:
         path = "/search/suggest" if bench.purpose == "suggest" else "/search"
         elapsed, response = timed(lambda: client.get(path, params={"q": bench.text}))
-        if response.status_code != 200:
-            return f"GET {path} answered {response.status_code}"
+        if response.status != 200:
+            return f"GET {path} answered {response.status}"
         _record(timings, f"http {bench.purpose}", elapsed, response)
     return timings
 
 
-def _record(timings: dict[str, list[float]], label: str, elapsed: float, response: httpx.Response) -> None:
+def _record(timings: dict[str, list[float]], label: str, elapsed: float, response: Reply) -> None:
     """The client's milliseconds, and the portal's own (its Server-Timing header) under "… (server)"."""
     timings.setdefault(label, []).append(elapsed)
-    spent = server_milliseconds(response.headers.get("server-timing", ""))
+    spent = server_milliseconds(response.headers.get("Server-Timing", ""))
     if spent is not None:
         timings.setdefault(f"{label} (server)", []).append(spent)
 
@@ -139,16 +138,16 @@ def panel_forms(queries: list[corpus.BenchQuery]) -> list[dict[str, str]]:
             for n, bench in enumerate(queries)]
 
 
-def _time_panel(client: httpx.Client, queries: list[corpus.BenchQuery], origin: str) -> dict[str, list[float]] | str:
+def _time_panel(client: KeepAliveClient, queries: list[corpus.BenchQuery], origin: str) -> dict[str, list[float]] | str:
     """POST /tickets/new/suggestions as the form's htmx call does (same-origin header, HX-Request)."""
     headers = {"Origin": origin, "HX-Request": "true"}
     timings: dict[str, list[float]] = {}
     for form in panel_forms(queries):
-        elapsed, response = timed(lambda: client.post("/tickets/new/suggestions", data=form, headers=headers))
-        if response.status_code == 404:
+        elapsed, response = timed(lambda: client.post("/tickets/new/suggestions", form, headers))
+        if response.status == 404:
             return "the portal has no /tickets/new/suggestions route yet"
-        if response.status_code != 200:
-            return f"POST /tickets/new/suggestions answered {response.status_code}"
+        if response.status != 200:
+            return f"POST /tickets/new/suggestions answered {response.status}"
         _record(timings, "http panel", elapsed, response)
     return timings
 

@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from benchmarks import corpus
+from benchmarks.portal_server import KeepAliveClient
 from benchmarks.relevance_metrics import evaluate
 from benchmarks.sqlite_baselines import build, fts_search, like_search
 from benchmarks.stats import percentile
@@ -80,3 +81,11 @@ def _may_see(principal: Principal, doc: corpus.SearchDocument) -> bool:
     if principal.user_id is None:
         return False
     return doc.requester_id == principal.user_id or (principal.sees_company_tickets and doc.company_id == principal.company_id)
+
+
+def test_the_benchmark_client_keeps_and_forgets_the_session_cookie_as_a_browser_does() -> None:
+    client = KeepAliveClient("http://127.0.0.1:9")  # nothing is sent
+    client.remember_cookies(["sportello_session=eyJ1aWQiOiAxfQ==.aGk.c2ln; path=/; Max-Age=2592000; httponly; samesite=lax"])
+    assert client.cookies == {"sportello_session": "eyJ1aWQiOiAxfQ==.aGk.c2ln"}
+    client.remember_cookies(["sportello_session=null; path=/; expires=Thu, 01 Jan 1970 00:00:00 GMT; httponly"])
+    assert client.cookies == {}
