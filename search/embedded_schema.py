@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from functools import lru_cache
+from itertools import islice
 from typing import Any
 
 import tantivy
@@ -114,16 +115,16 @@ def to_tantivy(doc: SearchDocument, schema: tantivy.Schema) -> tantivy.Document:
     for name in KEYWORD_FIELDS:
         values[name] = str(getattr(doc, name))
     language = text_language(doc.language)
-    if doc.title:
-        values["title_plain"] = doc.title
-    for name in TEXT_FIELDS:
-        if text := field_text(doc, name):
-            values[f"{name}_{language}"] = text
+    texts = {name: text for name in TEXT_FIELDS if (text := field_text(doc, name))}
+    if "title" in texts:
+        values["title_plain"] = texts["title"]
+    for name, text in texts.items():
+        values[f"{name}_{language}"] = text
     for name in SEPARATE_TEXT_FIELDS:
-        if text := field_text(doc, name):
-            values[f"{name}_plain"] = text
-            values[pairs_field(name)] = word_pairs(text)
-    public = [text for text in (field_text(doc, name) for name in PUBLIC_TEXT_FIELDS) if text]
+        if name in texts:
+            values[f"{name}_plain"] = texts[name]
+            values[pairs_field(name)] = word_pairs(texts[name])
+    public = [texts[name] for name in PUBLIC_TEXT_FIELDS if name in texts]
     if public:
         values[PUBLIC_TEXT] = values[PUBLIC_STEMMED[language]] = public
         values[PUBLIC_PAIRS] = [word_pairs(text) for text in public]
@@ -149,7 +150,8 @@ def pairs_field(name: str) -> str:
 
 def word_pairs(text: str) -> str:
     """The text's neighbouring plain words as pair tokens, space-separated: "busta_paga paga_di ..."."""
-    return " ".join(pair_terms(tokenize_plain(text)))
+    words = tokenize_plain(text)
+    return " ".join(map(PAIR_JOINER.join, zip(words, islice(words, 1, None))))
 
 
 def pair_terms(phrase: Sequence[str]) -> list[str]:
