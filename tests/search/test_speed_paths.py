@@ -6,7 +6,7 @@ import re
 from collections import Counter
 from pathlib import Path
 
-from search.embedded import SNIPPET_SCAN_CHARS, EmbeddedEngine
+from search.embedded import BATCH, SNIPPET_SCAN_CHARS, EmbeddedEngine
 from search.service import run_search
 from search.types import Principal, SearchQuery
 from tests.search.conftest import make_doc
@@ -88,4 +88,15 @@ async def test_typo_and_prefix_matches_in_every_public_field_are_found(tmp_path:
     assert [h.id for h in (await run_search(engine, SearchQuery("timbrture ", STAFF))).hits] == ["faq:1"]
     assert [h.id for h in (await run_search(engine, SearchQuery("certific", STAFF))).hits] == ["ticket:2"]
     assert [h.id for h in (await run_search(engine, SearchQuery("certifcato ", STAFF))).hits] == ["ticket:2"]
+    await engine.close()
+
+
+async def test_a_rebuild_of_several_batches_indexes_every_document_with_its_word_pairs(tmp_path: Path) -> None:
+    engine = EmbeddedEngine(tmp_path / "index")
+    docs = [make_doc(f"faq:{n}", f"Voce {n}", f"La busta paga del mese numero{n}.") for n in range(BATCH * 2 + 5)]
+    assert await engine.rebuild(docs) == len(docs)
+    assert await engine.count() == len(docs)
+    last = await run_search(engine, SearchQuery(f"numero{len(docs) - 1} ", STAFF))
+    assert last.hits[0].id == f"faq:{len(docs) - 1}"  # the exact match before its typo neighbours
+    assert (await run_search(engine, SearchQuery("cedolino ", STAFF, limit=1))).total == len(docs)  # "busta paga"
     await engine.close()
