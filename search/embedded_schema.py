@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from functools import lru_cache
-from itertools import islice
 from typing import Any
 
 import tantivy
@@ -150,8 +149,7 @@ def pairs_field(name: str) -> str:
 
 def word_pairs(text: str) -> str:
     """The text's neighbouring plain words as pair tokens, space-separated: "busta_paga paga_di ..."."""
-    words = tokenize_plain(text)
-    return " ".join(map(PAIR_JOINER.join, zip(words, islice(words, 1, None))))
+    return " ".join(pair_terms(tokenize_plain(text)))
 
 
 def pair_terms(phrase: Sequence[str]) -> list[str]:
