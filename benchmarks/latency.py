@@ -22,7 +22,6 @@ import time
 import uuid
 from pathlib import Path
 
-
 from app.timing import server_milliseconds
 from benchmarks import corpus
 from benchmarks.portal_server import REQUESTER_EMAIL, KeepAliveClient, Reply, logged_in_client, prepare, running_portal
