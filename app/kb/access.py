@@ -4,10 +4,12 @@ anonymous → public; a logged-in requester → public, customers and their own 
 staff (technicians, editors, admins) → everything. Unpublished articles are only for editors.
 """
 
-from tortoise.expressions import Q
+from tortoise.expressions import Q, Subquery
 
 from app.accounts.models import Role, User
-from app.kb.models import Article, Audience, Document
+from app.kb.models import Article, ArticleVersion, Audience, Document
+
+SHARED_IMAGES = "media"  # kb_content/faq/media: images several articles use
 
 
 def is_editor(user: User | None) -> bool:
@@ -34,6 +36,27 @@ def readable_articles_filter(user: User | None) -> Q:
     if is_editor(user):
         return Q()
     return Q(published_number__isnull=False, audience__in=list(readable_audiences(user)))
+
+
+async def can_see_faq_image(user: User | None, relative: str) -> bool:
+    """`relative` is an image's path under kb_content/faq. An article's own image (`<lang>/<slug>/x.png`)
+    follows that article's audience; a shared one (`media/x.png`) is shown to whoever may read an article
+    whose shown text uses it. Editors see every image, as their previews may use any."""
+    if is_editor(user):
+        return True
+    folders = relative.split("/")[:-1]
+    if folders == [SHARED_IMAGES]:
+        return await _shared_image_in_readable_article(user, relative)
+    if len(folders) != 2:
+        return False
+    article = await Article.get_or_none(language=folders[0], slug=folders[1])
+    return article is not None and can_read_article(user, article)
+
+
+async def _shared_image_in_readable_article(user: User | None, relative: str) -> bool:
+    readable = Subquery(Article.filter(readable_articles_filter(user)).values("id"))
+    versions = ArticleVersion.filter(article_id__in=readable, body__contains=relative)
+    return any(number == shown for number, shown in await versions.values_list("number", "article__published_number"))
 
 
 def can_read_document(user: User | None, document: Document) -> bool:

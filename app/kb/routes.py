@@ -10,8 +10,8 @@ from app.accounts.models import Role
 from app.auth import current_user, login_required, require_user, role_required
 from app.i18n import _, get_locale
 from app.kb import service
-from app.kb.access import can_read_article, is_editor
-from app.kb.content import faq_file, render_article
+from app.kb.access import can_read_article, can_see_faq_image, is_editor
+from app.kb.content import FAQ_DIR, faq_file, render_article
 from app.kb.diff import diff_rows
 from app.kb.document_routes import routes as document_routes
 from app.kb.models import ARTICLE_AUDIENCES, AUDIENCE_LABELS, Article, ArticleVersion, Category
@@ -116,11 +116,13 @@ async def kb_feedback(request: Request) -> Response:
 
 
 async def kb_file(request: Request) -> Response:
-    """Images of the FAQ, and nothing else: only files inside kb_content/faq with an image suffix."""
+    """Images of the FAQ, and nothing else: only files inside kb_content/faq with an image suffix, each
+    for those who may read an article showing it."""
     path = faq_file(request.path_params["path"])
-    if path is None:
+    if path is None or not await can_see_faq_image(current_user(request), path.relative_to(FAQ_DIR.resolve()).as_posix()):
         raise HTTPException(status_code=404)
-    return FileResponse(path, headers={"X-Content-Type-Options": "nosniff", "Cache-Control": "max-age=3600"})
+    headers = {"X-Content-Type-Options": "nosniff", "Cache-Control": "private, max-age=3600"}
+    return FileResponse(path, headers=headers)
 
 
 @login_required

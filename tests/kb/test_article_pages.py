@@ -1,5 +1,14 @@
-import httpx
+import dataclasses
+import shutil
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
 
+import httpx
+import pytest
+
+from app.kb import service
+from app.kb.content import FAQ_DIR
 from app.kb.models import Article
 from tests.kb.support import make_article
 from tests.support import Page, log_in, make_company, make_user
@@ -109,6 +118,64 @@ async def test_article_images_are_served_only_from_the_faq_folder(client: httpx.
     for path in ("/kb-files/../categories.yml", "/kb-files/it/reimpostare-password.md",
                  "/kb-files/%2e%2e/%2e%2e/pyproject.toml", "/kb-files/media/src/flusso-stati-ticket.html"):
         assert (await client.get(path)).status_code == 404, path
+
+
+SHARED_IMAGE = "/kb-files/media/flusso-stati-ticket.png"
+
+
+@pytest.fixture
+def own_image_slug() -> Iterator[str]:
+    """An article folder under kb_content/faq/it holding one image, removed afterwards."""
+    slug = f"prova-immagine-{uuid.uuid4().hex[:8]}"
+    folder = FAQ_DIR / "it" / slug
+    folder.mkdir()
+    shutil.copy(FAQ_DIR / "media" / "flusso-stati-ticket.png", folder / "schermata.png")
+    yield slug
+    shutil.rmtree(folder)
+
+
+async def _image_status(client: httpx.AsyncClient, path: str) -> int:
+    return (await client.get(path)).status_code
+
+
+async def test_an_articles_own_image_follows_the_articles_audience(client: httpx.AsyncClient,
+                                                                  own_image_slug: str) -> None:
+    await make_article(own_image_slug, "Schermata interna", "![Schermata](schermata.png)", audience="staff")
+    image = f"/kb-files/it/{own_image_slug}/schermata.png"
+    assert await _image_status(client, image) == 404
+    await make_user("anna@valdora.it", await make_company())
+    await log_in(client, "anna@valdora.it")
+    assert await _image_status(client, image) == 404
+    await make_user("tecnico@sportello.it", is_technician=True)
+    await log_in(client, "tecnico@sportello.it")
+    page = (await client.get(f"/kb/{own_image_slug}")).text
+    assert f'src="{image}"' in page
+    response = await client.get(image)
+    assert response.status_code == 200 and response.content.startswith(b"\x89PNG")
+    assert response.headers["cache-control"].startswith("private")
+
+
+async def test_an_image_folder_without_its_article_is_not_served(client: httpx.AsyncClient,
+                                                                 own_image_slug: str) -> None:
+    assert await _image_status(client, f"/kb-files/it/{own_image_slug}/schermata.png") == 404
+    await make_article(own_image_slug, "In inglese?", "![Schermata](schermata.png)", language="en")
+    assert await _image_status(client, f"/kb-files/it/{own_image_slug}/schermata.png") == 404
+
+
+async def test_a_shared_image_is_served_to_readers_of_an_article_showing_it(client: httpx.AsyncClient) -> None:
+    await make_article("interno", "Nota interna", "![Diagramma](media/flusso-stati-ticket.png)", audience="staff")
+    public = await make_article("pubblico", "Pubblico", "Ancora senza diagramma.")
+    assert await _image_status(client, SHARED_IMAGE) == 404
+    draft = service.ArticleDraft(title="Pubblico", slug="pubblico", language="it", category_key="accesso-credenziali",
+                                 audience="public", body="![Diagramma](media/flusso-stati-ticket.png)", tags=[])
+    await service.save_article(draft, None, public)
+    assert await _image_status(client, SHARED_IMAGE) == 404  # only the unpublished version shows it
+    await service.save_article(dataclasses.replace(draft, body=draft.body + "\n\nPubblicato."), None, public,
+                               publish=True)
+    assert await _image_status(client, SHARED_IMAGE) == 200
+    await make_user("editore@sportello.it", is_editor=True)
+    await log_in(client, "editore@sportello.it")
+    assert await _image_status(client, SHARED_IMAGE) == 200
 
 
 async def test_unknown_article_and_category_are_404(client: httpx.AsyncClient) -> None:
