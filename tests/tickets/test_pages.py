@@ -3,6 +3,7 @@
 import httpx
 
 from app.settings import Settings
+from app.tickets.choices import Priority
 from app.tickets.models import Category, Closure, Comment, Product, Ticket
 from app.tickets.workflow import Event, Status
 from tests.support import Page, log_in, log_out, make_company, make_user
@@ -81,6 +82,27 @@ async def test_list_filters_sort_and_pagination_work_server_side(client: httpx.A
     assert "Pagina 1 di 1" in beyond.text
     closed = Page((await client.get("/tickets?view=closed")).text)
     assert "Nessun ticket corrisponde." in closed.text
+
+
+def _order_of(page: Page, titles: list[str]) -> list[str]:
+    return sorted(titles, key=page.text.index)
+
+
+async def test_priority_and_status_columns_sort_in_their_own_order(client: httpx.AsyncClient, settings: Settings) -> None:
+    _company, mario, _laura, tech = await people()
+    await open_ticket(settings, mario, title="Quando si può", priority=Priority.NON_URGENTE)
+    await open_ticket(settings, mario, title="Subito", priority=Priority.URGENTE)
+    planned = await open_ticket(settings, mario, title="Nella media", priority=Priority.MEDIA)
+    await move(settings, tech, planned, Event.TAKE_IN_CHARGE, Event.START_WORK, Event.PLAN)
+    await move(settings, tech, await open_ticket(settings, mario, title="Da sviluppare"), Event.TAKE_IN_CHARGE,
+               Event.NEEDS_DEVELOPMENT)
+    titles = ["Subito", "Nella media", "Quando si può"]  # Da sviluppare is Media too
+    await log_in(client, mario.email)
+    assert _order_of(Page((await client.get("/tickets?sort=priority&dir=asc")).text), titles) == titles
+    assert _order_of(Page((await client.get("/tickets?sort=priority&dir=desc")).text), titles) == titles[::-1]
+    # Aperto, Pianificato, Attesa programmazione: the workflow's order, not the codes' alphabetical one.
+    by_status = Page((await client.get("/tickets?sort=status&dir=asc")).text)
+    assert _order_of(by_status, ["Da sviluppare", "Nella media", "Subito"]) == ["Subito", "Nella media", "Da sviluppare"]
 
 
 async def test_technician_queue_actions_and_audit(client: httpx.AsyncClient, settings: Settings) -> None:
