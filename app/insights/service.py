@@ -115,6 +115,16 @@ async def record_search(
     return event.id
 
 
+def latest_search(session: Session, text: str) -> int | None:
+    """The session's latest event when it is a search for `text` (as normalised), else None."""
+    ids = trail(session)
+    last = _last_written(session, ids[-1]) if ids else None
+    if last is None:
+        return None
+    purpose, query, _typed = last
+    return ids[-1] if purpose is Purpose.SEARCH and query == normalise_query(text) else None
+
+
 def _continues(previous_purpose: Purpose, previous_query: str, previous_typed: datetime, purpose: Purpose,
                query: str, now: datetime) -> bool:
     """Whether `query` continues the previous event's typing (the flags are checked by the update)."""

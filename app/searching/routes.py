@@ -18,13 +18,14 @@ from app.accounts.models import Role, User
 from app.auth import current_user, login_required, require_user, role_required
 from app.i18n import _
 from app.insights.models import Purpose
-from app.insights.service import open_link, record_search, role_of
+from app.insights.service import latest_search, open_link, record_search, role_of
 from app.searching import lexicon, service
 from app.searching.engine import get_engine
 from app.web import app_settings, field, flash, read_form, redirect, render
 
 PER_PAGE = 10
 FILTER_NAMES = ("q", "kind", "category", "product")
+REFINE = "refine=1"  # on the results page's own links: a tab, facet or page belongs to the search shown
 MAX_FILTER_CHARS = 200
 
 
@@ -37,6 +38,7 @@ class SearchParams:
     category: str = ""
     product: str = ""
     page: int = 1
+    refining: bool = False
 
     @classmethod
     def from_request(cls, request: Request) -> "SearchParams":
@@ -49,6 +51,7 @@ class SearchParams:
             category=values.get("category", "").strip()[:MAX_FILTER_CHARS],
             product=values.get("product", "").strip()[:MAX_FILTER_CHARS],
             page=int(page) if page.isdigit() and 0 < int(page) < 10_000 else 1,
+            refining=values.get("refine") == "1",
         )
 
     @property
@@ -68,7 +71,7 @@ class SearchParams:
         page = changes.get("page", 1)
         if isinstance(page, int) and page > 1:
             pairs.append(f"page={page}")
-        return "/search?" + "&".join(pairs)
+        return "/search?" + "&".join([*pairs, REFINE])
 
 
 @dataclass(frozen=True)
@@ -125,14 +128,24 @@ async def search_page(request: Request) -> Response:
         result, tabs = await _search(request, params)
     except EngineUnavailable:
         return render(request, "search/results.html", {**context, "unavailable": True}, status_code=503)
-    event_id = None
-    if params.q and params.page == 1:
-        event_id = await record_search(request.session, params.q, i18n.get_locale(), role_of(current_user(request)),
-                                       Purpose.SEARCH, result.total)
+    event_id = await _search_event(request, params, result.total)
     context.update(result=result, tabs=tabs, last_page=service.last_page(result.total, PER_PAGE),
                    new_ticket_url="/tickets/new?" + urlencode({"title": params.q}),
                    hit_links=hit_links(event_id, result.hits))
     return render(request, "search/results.html", context)
+
+
+async def _search_event(request: Request, params: SearchParams, total: int) -> int | None:
+    """A search typed or linked from elsewhere is recorded; a tab, facet or page of its results is the same
+    search, so it keeps that event (and the clicks on its hits count for it)."""
+    if not params.q:
+        return None
+    if params.refining and (event_id := latest_search(request.session, params.q)) is not None:
+        return event_id
+    if params.page > 1:  # a later page reached from elsewhere: not a search of its own
+        return None
+    return await record_search(request.session, params.q, i18n.get_locale(), role_of(current_user(request)),
+                               Purpose.SEARCH, total)
 
 
 async def suggest(request: Request) -> Response:
@@ -148,7 +161,7 @@ async def suggest(request: Request) -> Response:
             hits = result.hits
             event_id = await record_search(request.session, text, i18n.get_locale(), role_of(user), Purpose.SUGGEST,
                                            result.total)
-    more_url = SearchParams(q=text.strip()).url() if hits else ""
+    more_url = "/search?" + urlencode({"q": text.strip()}) if hits else ""
     return render(request, "search/_suggestions.html", {"hits": hits, "more_url": more_url,
                                                          "hit_links": hit_links(event_id, hits),
                                                          "kind_names": service.KIND_NAMES})

@@ -141,3 +141,12 @@ async def test_main_role_is_the_most_powerful_one(db: None) -> None:
     requester = await make_user("req@example.it", await make_company())
     assert [service.role_of(u) for u in (None, requester, editor, both)] == [
         "anonymous", "requester", "editor", "admin"]
+
+
+async def test_the_latest_search_is_found_only_for_the_same_words_and_purpose(db: None) -> None:
+    browser: dict[str, Any] = {}
+    typed = await service.record_search(browser, "VPN", "it", "requester", "suggest", 2)
+    assert service.latest_search(browser, "vpn") is None, "suggestions are not a search"
+    submitted = await service.record_search(browser, "vpn aziendale", "it", "requester", "search", 2)
+    assert submitted == typed and service.latest_search(browser, "  VPN   aziendale ") == submitted
+    assert service.latest_search(browser, "vpn") is None and service.latest_search({}, "vpn aziendale") is None

@@ -2,6 +2,7 @@ import re
 
 import httpx
 
+from app.insights.models import SearchEvent
 from app.settings import Settings
 from tests.searching.support import document, index
 from tests.support import Page, log_in, make_company, make_user
@@ -31,7 +32,7 @@ async def test_results_show_highlights_kinds_and_a_link_to_the_manual_page(clien
                      response.text)
     assert any(link.endswith("to=%2Fdocuments%2F4%2Ffile%23page%3D12") for link in page.links) and "pagina 12" in page.text
     assert "Ferie e permessi" not in page.text
-    tabs = re.findall(r'<a href="/search\?q=stampante(?:&amp;kind=(\w+))?"[^>]*>([^<]+) <span class="search-count">(\d+)',
+    tabs = re.findall(r'<a href="/search\?q=stampante(?:&amp;kind=(\w+))?&amp;refine=1"[^>]*>([^<]+) <span class="search-count">(\d+)',
                       response.text)
     assert [(kind, label.strip(), int(count)) for kind, label, count in tabs] == [
         ("", "Tutti", 2), ("faq", "FAQ", 1), ("manual_page", "Pagine dei manuali", 1)]
@@ -42,6 +43,23 @@ async def test_results_show_highlights_kinds_and_a_link_to_the_manual_page(clien
 
     hardware = Page((await client.get("/search", params={"q": "stampante", "category": "Hardware"})).text)
     assert "Stampante non stampa" in hardware.text and "Manuale presenze" not in hardware.text
+
+
+async def test_a_tab_facet_or_page_of_the_results_is_not_counted_as_another_search(client: httpx.AsyncClient,
+                                                                                   settings: Settings) -> None:
+    await requester_logged_in(client)
+    await index(settings, *(document(f"faq:{n}", f"Protocollo informatico {n}", category="Protocollo")
+                            for n in range(1, 13)))
+    first = Page((await client.get("/search", params={"q": "Protocollo"})).text)
+    [event] = await SearchEvent.all()
+    facet = next(link for link in first.links if "category=Protocollo" in link)
+    for link in (facet, next(link for link in first.links if "page=2" in link)):
+        refined = Page((await client.get(link)).text)
+        assert any(link.startswith(f"/insights/open/{event.id}?") for link in refined.links), link
+    assert await SearchEvent.all().count() == 1
+    await client.get("/search", params={"q": "protocollo"})  # typed again: a search of its own
+    await client.get("/search", params={"q": "informatico", "category": "Protocollo", "refine": "1"})  # another search
+    assert [e.query for e in await SearchEvent.all().order_by("id")] == ["protocollo", "protocollo", "informatico"]
 
 
 async def test_no_results_offers_to_open_a_ticket_with_the_words_as_title(client: httpx.AsyncClient,
@@ -57,7 +75,7 @@ async def test_results_are_paginated(client: httpx.AsyncClient, settings: Settin
     await requester_logged_in(client)
     await index(settings, *(document(f"faq:{n}", f"Protocollo informatico {n}") for n in range(1, 24)))
     first = Page((await client.get("/search", params={"q": "protocollo"})).text)
-    assert "Pagina 1 di 3" in first.text and "/search?q=protocollo&page=2" in first.links
+    assert "Pagina 1 di 3" in first.text and "/search?q=protocollo&page=2&refine=1" in first.links
     third = Page((await client.get("/search", params={"q": "protocollo", "page": "3"})).text)
     assert "Pagina 3 di 3" in third.text and len([l for l in third.links if l.startswith("/faq/")]) == 3
     beyond = Page((await client.get("/search", params={"q": "protocollo", "page": "9"})).text)
