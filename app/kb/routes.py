@@ -15,7 +15,7 @@ from app.kb.content import FAQ_DIR, faq_file, render_article
 from app.kb.diff import diff_rows
 from app.kb.document_routes import routes as document_routes
 from app.kb.models import ARTICLE_AUDIENCES, AUDIENCE_LABELS, Article, ArticleVersion, Category
-from app.web import checkbox, field, flash, read_form, redirect, render
+from app.web import app_settings, checkbox, field, flash, read_form, redirect, render
 
 
 async def _readable_article(request: Request) -> Article:
@@ -133,7 +133,7 @@ async def kb_suggest(request: Request) -> Response:
     form = await read_form(request)
     values = {"title": field(form, "title"), "question": field(form, "question")}
     try:
-        await service.suggest_article(user, values["title"], values["question"])
+        await service.suggest_article(app_settings(request), user, values["title"], values["question"])
     except service.KbError as error:
         return render(request, "kb/suggest.html", {"form": values, "error": _(str(error))}, status_code=400)
     flash(request, _("Thank you: the editors will consider your suggestion."), "success")

@@ -9,12 +9,14 @@ from datetime import UTC, datetime
 from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
-from app.accounts.models import User
+from app.accounts.models import User, UserStatus
 from app.i18n import N_
 from app.kb.access import readable_articles_filter
 from app.kb.frontmatter import LANGUAGES, SLUG_PATTERN
 from app.kb.models import ARTICLE_AUDIENCES, Article, ArticleFeedback, ArticleVersion, Audience, Category
+from app.mail.service import queue_mail
 from app.searching.outbox import enqueue
+from app.settings import Settings
 
 # Path words under /kb/ that are pages, not articles.
 RESERVED_SLUGS = frozenset({"editor", "category", "tag", "suggest", "new", "print"})
@@ -204,16 +206,27 @@ async def _free_slug(title: str) -> str:
     return candidate
 
 
-async def suggest_article(user: User, title: str, question: str) -> Article:
-    """A requester's suggestion lands as an unpublished draft in the editors' queue."""
+async def suggest_article(settings: Settings, user: User, title: str, question: str) -> Article:
+    """A requester's suggestion lands as an unpublished draft in the editors' queue, and each editor gets a mail."""
     if not title.strip() or not question.strip():
         raise KbError(N_("Write the question and a few words about it."))
     async with in_transaction():
         article = await Article.create(slug=await _free_slug(title), language=user.locale, suggested_by=user,
                                        audience=Audience.CUSTOMERS, current_number=0)
-        await _add_version(article, title[:300], question.strip()[:10000] + "\n", [], user, "")
+        version = await _add_version(article, title[:300], question.strip()[:10000] + "\n", [], user, "")
         await article.save(update_fields=["current_number"])
+        await _mail_editors_about(settings, article, version, user)
     return article
+
+
+async def _mail_editors_about(settings: Settings, article: Article, version: ArticleVersion, author: User) -> None:
+    """To every active editor; to the admins when the portal has no editor yet."""
+    editors = await User.filter(is_editor=True, status=UserStatus.ACTIVE)
+    recipients = editors or await User.filter(is_admin=True, status=UserStatus.ACTIVE)
+    await author.fetch_related("company")
+    context = {"author": author, "suggestion": version, "link": f"{settings.base_url.rstrip('/')}/kb/editor/{article.id}"}
+    for recipient in recipients:
+        await queue_mail("kb_suggestion", recipient.email, recipient.locale, context)
 
 
 async def editor_queue() -> dict[str, list[Article]]:

@@ -1,8 +1,9 @@
 import httpx
 
+from app.accounts.models import UserStatus
 from app.kb.models import Article, ArticleFeedback, ArticleVersion
 from tests.kb.support import make_article, make_categories, outbox
-from tests.support import Page, log_in, make_company, make_user
+from tests.support import Page, SmtpServer, link_in, log_in, make_company, make_user, text_of
 
 FORM = {"title": "Come cambiare la password", "slug": "cambiare-password", "language": "it",
         "category": "accesso-credenziali", "audience": "public", "tags": "password, login, password",
@@ -125,6 +126,32 @@ async def test_requester_suggestion_lands_as_a_draft_in_the_queue(client: httpx.
     await editor(client)
     queue = Page((await client.get("/kb/editor")).text)
     assert "Come stampo il cedolino?" in queue.text and "Anna Valdora" in queue.text
+
+
+async def test_a_suggestion_mails_every_editor_a_link_to_it(client: httpx.AsyncClient, smtp: SmtpServer) -> None:
+    await make_user("rita@sportello.it", is_editor=True)
+    await make_user("ugo@sportello.it", is_editor=True, locale="en")
+    await make_user("admin@sportello.it", is_admin=True)
+    await make_user("ex@sportello.it", is_editor=True, status=UserStatus.DISABLED)
+    await make_user("anna@valdora.it", await make_company("Comune di Valdora"), full_name="Anna Valdora")
+    await log_in(client, "anna@valdora.it")
+    await client.post("/kb/suggest", data={"title": "Come stampo il cedolino?", "question": "Non trovo il pulsante."})
+    assert await smtp.deliver() == 2
+    article = await Article.get(slug="come-stampo-il-cedolino")
+    mail = smtp.mailbox.last_to("rita@sportello.it")
+    assert mail["Subject"] == "Suggerimento per le FAQ: Come stampo il cedolino?"
+    assert "Anna Valdora (Comune di Valdora) suggerisce" in text_of(mail) and "Non trovo il pulsante." in text_of(mail)
+    assert link_in(mail, "/kb/editor/").endswith(f"/kb/editor/{article.id}")
+    assert smtp.mailbox.last_to("ugo@sportello.it")["Subject"] == "FAQ suggestion: Come stampo il cedolino?"
+
+
+async def test_without_editors_the_admins_get_the_suggestion(client: httpx.AsyncClient, smtp: SmtpServer) -> None:
+    await make_user("admin@sportello.it", is_admin=True)
+    await make_user("anna@valdora.it", await make_company(), full_name="Anna Valdora")
+    await log_in(client, "anna@valdora.it")
+    await client.post("/kb/suggest", data={"title": "Ferie", "question": "Come chiedo le ferie?"})
+    assert await smtp.deliver() == 1
+    assert [message["To"] for message in smtp.mailbox.messages] == ["admin@sportello.it"]
 
 
 async def test_only_editors_and_admins_reach_the_editor(client: httpx.AsyncClient) -> None:
