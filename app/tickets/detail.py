@@ -1,7 +1,7 @@
 """What the detail and print pages show, for this viewer: requesters never get internal notes or the audit."""
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import timedelta
 from typing import Any
 
 from app.accounts.models import Role, User
@@ -100,7 +100,7 @@ async def detail_context(user: User, ticket: Ticket) -> dict[str, Any]:
         "Event": Event,
         "typed": {},
         "duration": duration,
-        "today": date.today().isoformat(),
+        "today": service.local_today().isoformat(),
     }
     if staff:
         context.update(

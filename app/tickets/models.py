@@ -120,6 +120,7 @@ class Ticket(Model):
     )
     planned_hours = fields.DecimalField(max_digits=7, decimal_places=2, null=True)
     planned_days = fields.IntField(null=True)
+    planned_for = fields.DateField(null=True, description="Date agreed with the requester while Pianificato")
     resolution = fields.TextField(default="", description="Informazioni soluzione")
     sla_deadline = fields.DatetimeField(description="Take in charge before this instant")
     taken_at = fields.DatetimeField(null=True)

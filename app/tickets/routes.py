@@ -212,12 +212,13 @@ async def get_attachment(request: Request) -> Response:
 async def post_transition(request: Request, user: User, ticket: Ticket) -> Response:
     form = await read_form(request)
     resolution = field(form, "resolution") if "resolution" in form else None
-    request.state.typed = {"resolution": resolution or ""}
+    request.state.typed = {"resolution": resolution or "", "planned_for": field(form, "planned_for")}
     try:
         event = Event(field(form, "event"))
     except ValueError:
         raise service.TicketError(service.REFUSED) from None
-    status = await service.transition(app_settings(request), user, ticket, event, _version(form), resolution)
+    status = await service.transition(app_settings(request), user, ticket, event, _version(form), resolution,
+                                      field(form, "planned_for"))
     flash(request, _("Status: %(status)s.", status=status.label), "success")
     return redirect(f"/tickets/{ticket.code}")
 

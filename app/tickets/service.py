@@ -16,7 +16,7 @@ from tortoise.expressions import F
 from tortoise.transactions import in_transaction
 
 from app.accounts.models import Company, Role, User, UserStatus
-from app.i18n import N_
+from app.i18n import DISPLAY_TZ, N_
 from app.searching.outbox import enqueue
 from app.settings import Settings
 from app.tickets import notify
@@ -48,6 +48,11 @@ class TicketConflict(TicketError):
 CONFLICT = N_("Someone else changed this ticket while you were editing it. Nothing was saved: "
               "check the current version below and try again.")
 REFUSED = N_("This action is not allowed on the ticket in its current status.")
+
+
+def local_today() -> date:
+    """Today where the portal's people are (the date field of a form speaks their calendar)."""
+    return datetime.now(DISPLAY_TZ).date()
 
 
 def now_utc() -> datetime:
@@ -308,13 +313,28 @@ def _status_changes(ticket: Ticket, user: User | None, event: Event, new_status:
         changes["closed_at"] = moment
     if event is Event.REOPEN:
         changes.update(resolved_at=None, closed_at=None, duplicate_of_id=None)
+    if new_status is not Status.PIANIFICATO:
+        changes["planned_for"] = None  # an agreed date belongs to the plan: gone once the plan is
     return changes
 
 
+def _agreed_date(raw: str | None, today: date) -> date:
+    """The date of a planned intervention, as the form's date field sends it: today or later."""
+    try:
+        agreed = date.fromisoformat(raw or "")
+    except ValueError:
+        raise TicketError(N_("Choose the date agreed with the requester.")) from None
+    if agreed < today:
+        raise TicketError(N_("The agreed date cannot be in the past."))
+    return agreed
+
+
 async def transition(
-    settings: Settings, user: User, ticket: Ticket, event: Event, version: int, resolution: str | None = None
+    settings: Settings, user: User, ticket: Ticket, event: Event, version: int, resolution: str | None = None,
+    planned_for: str | None = None,
 ) -> Status:
-    """Apply a workflow event by a person. The workflow table alone decides; a refusal changes nothing."""
+    """Apply a workflow event by a person. The workflow table alone decides; a refusal changes nothing.
+    Resolving needs the solution (`resolution`), planning the agreed date (`planned_for`, YYYY-MM-DD)."""
     actor = actor_for(user)
     if actor is Actor.STAFF and not user.has_role(Role.TECHNICIAN):
         raise _refused()
@@ -330,6 +350,8 @@ async def transition(
         if not text:
             raise TicketError(N_("Write the solution before resolving the ticket."))
         changes["resolution"] = text
+    if event is Event.PLAN:
+        changes["planned_for"] = _agreed_date(planned_for, local_today())
     old_status = ticket.status
     async with in_transaction():
         await _save_checked(ticket, version, **changes)

@@ -1,5 +1,7 @@
 """Factories and small helpers shared by the ticket tests."""
 
+from datetime import timedelta
+
 from app.accounts.models import Company, User
 from app.settings import Settings
 from app.tickets import service
@@ -32,11 +34,15 @@ async def fresh(ticket: Ticket) -> Ticket:
     return await Ticket.get(id=ticket.id).select_related("requester", "company", "assignee")
 
 
-async def move(settings: Settings, user: User, ticket: Ticket, *events: Event, resolution: str = "") -> Ticket:
+async def move(settings: Settings, user: User, ticket: Ticket, *events: Event, resolution: str = "",
+               planned_for: str = "") -> Ticket:
+    """Apply `events` in turn; PLAN agrees on `planned_for` (YYYY-MM-DD), a week from today if not given."""
     for event in events:
         ticket = await fresh(ticket)
+        agreed = planned_for or (service.local_today() + timedelta(days=7)).isoformat()
         await service.transition(settings, user, ticket, event, ticket.version,
-                                 resolution=resolution if event is Event.RESOLVE else None)
+                                 resolution=resolution if event is Event.RESOLVE else None,
+                                 planned_for=agreed if event is Event.PLAN else None)
     return await fresh(ticket)
 
 

@@ -1,10 +1,12 @@
 """Ticket mail through a real SMTP server: who gets what, in which language, with the deep link."""
 
+from datetime import date, timedelta
+
 import pytest
 
 from app.settings import Settings
 from app.tickets import service
-from app.tickets.workflow import Event
+from app.tickets.workflow import Event, Status
 from tests.support import SmtpServer, link_in, make_user, text_of
 from tests.tickets.helpers import fresh, move, open_ticket, people
 
@@ -88,3 +90,25 @@ async def test_colleagues_following_company_tickets_are_told_too(settings: Setti
     await service.add_comment(settings, tech, ticket, "Risposta per il Comune")
     await smtp.deliver()
     assert "Risposta per il Comune" in text_of(smtp.mailbox.last_to(laura.email))
+
+
+async def test_planning_asks_for_the_agreed_date_and_mails_it_to_the_requester(settings: Settings,
+                                                                               smtp: SmtpServer) -> None:
+    _company, mario, _laura, tech = await people()
+    ticket = await move(settings, tech, await open_ticket(settings, mario), Event.TAKE_IN_CHARGE, Event.START_WORK)
+    yesterday = (service.local_today() - timedelta(days=1)).isoformat()
+    for refused, message in (("", "Choose the date agreed with the requester."), ("9 dicembre", None),
+                             (yesterday, "The agreed date cannot be in the past.")):
+        with pytest.raises(service.TicketError) as error:
+            await service.transition(settings, tech, ticket, Event.PLAN, ticket.version, planned_for=refused)
+        assert message is None or str(error.value) == message
+    assert (await fresh(ticket)).status is Status.IN_CORSO
+    await smtp.deliver()
+    before = len(smtp.mailbox.messages)
+    planned = await move(settings, tech, ticket, Event.PLAN, planned_for="2099-12-09")
+    assert planned.status is Status.PIANIFICATO and planned.planned_for == date(2099, 12, 9)
+    await smtp.deliver()
+    assert len(smtp.mailbox.messages) == before + 1
+    assert "intervento il mercoledì 9 dicembre 2099" in text_of(smtp.mailbox.last_to(mario.email))
+    resumed = await move(settings, tech, planned, Event.START_WORK)
+    assert resumed.status is Status.IN_CORSO and resumed.planned_for is None

@@ -1,5 +1,7 @@
 """The ticket pages through HTTP: forms, lists, detail, staff actions, access, print view, admin lists."""
 
+import re
+
 import httpx
 
 from app.settings import Settings
@@ -103,6 +105,24 @@ async def test_priority_and_status_columns_sort_in_their_own_order(client: httpx
     # Aperto, Pianificato, Attesa programmazione: the workflow's order, not the codes' alphabetical one.
     by_status = Page((await client.get("/tickets?sort=status&dir=asc")).text)
     assert _order_of(by_status, ["Da sviluppare", "Nella media", "Subito"]) == ["Subito", "Nella media", "Da sviluppare"]
+
+
+async def test_the_technician_plans_an_intervention_on_a_date_shown_on_the_ticket(client: httpx.AsyncClient,
+                                                                                 settings: Settings) -> None:
+    _company, mario, _laura, tech = await people()
+    ticket = await move(settings, tech, await open_ticket(settings, mario), Event.TAKE_IN_CHARGE, Event.START_WORK)
+    await log_in(client, tech.email)
+    page = (await client.get(f"/tickets/{ticket.code}")).text
+    assert re.search(r'<input id="plan-date" name="planned_for" type="date" min="\d{4}-\d{2}-\d{2}" value="" required>', page)
+    missing = await client.post(f"/tickets/{ticket.code}/transition", data={"event": "plan", "version": "3"})
+    assert missing.status_code == 400
+    assert "Scegli la data concordata con il richiedente." in Page(missing.text).alerts
+    assert (await fresh(ticket)).status is Status.IN_CORSO
+    planned = await client.post(f"/tickets/{ticket.code}/transition", follow_redirects=True,
+                                data={"event": "plan", "version": "3", "planned_for": "2099-12-09"})
+    assert "Stato: Pianificato." in Page(planned.text).alerts
+    await log_in(client, mario.email)
+    assert "Pianificato · intervento il mercoledì 9 dicembre 2099" in Page((await client.get(f"/tickets/{ticket.code}")).text).text
 
 
 async def test_technician_queue_actions_and_audit(client: httpx.AsyncClient, settings: Settings) -> None:
