@@ -6,7 +6,9 @@ every process notices the new pointer on its next query.
 
 When `CURRENT` names a generation of an older schema, the engine starts a fresh (empty) one and
 leaves a `NEEDS_REBUILD` file until the next `rebuild`: `needs_rebuild` and `health()` report it,
-so the application can run its reindex instead of silently serving an empty index.
+so the application can run its reindex instead of silently serving an empty index. When it names
+a generation of a newer schema (a newer Sportello runs beside this one during an upgrade), this
+process leaves the index alone and reports the engine unavailable until it is replaced.
 """
 
 from __future__ import annotations
@@ -46,12 +48,13 @@ from search.engine import DocumentSource, Progress, iterate
 from search.highlight import ELLIPSIS, Matcher, best_window, render
 from search.lexicon import Lexicon
 from search.plan import QueryPlan, build_plan
-from search.types import FACET_FIELDS, Health, Hit, SearchDocument, SearchQuery, SearchResult
+from search.types import FACET_FIELDS, EngineUnavailable, Health, Hit, SearchDocument, SearchQuery, SearchResult
 
 POINTER = "CURRENT"
 REBUILD_MARKER = "NEEDS_REBUILD"
 BATCH = 1000
 WRITER_HEAP = 64_000_000
+GENERATION = re.compile(r"v(\d+)-(\d+)")  # a generation's directory name: schema version, sequence number
 SNIPPET_WORDS = {"search": 30, "similar": 30, "suggest": 14}
 FACET_SIZE = 200
 MLT_TERMS = 25
@@ -131,10 +134,13 @@ class EmbeddedEngine:
         stamp = pointer.stat().st_mtime_ns if pointer.exists() else -1
         if self._generation is not None and stamp == self._pointer_stamp:
             return self._generation
-        if stamp == -1 or not pointer.read_text().strip().startswith(f"{SCHEMA_VERSION}-"):
-            if stamp != -1:
-                older = pointer.read_text().strip()
-                (self.path / REBUILD_MARKER).write_text(f"{older} predates schema {SCHEMA_VERSION}\n")
+        named = pointer.read_text().strip() if stamp != -1 else ""
+        if _schema_of(named) > _schema_of(SCHEMA_VERSION + "-0"):
+            raise EngineUnavailable(f"the index {named} was built by a newer Sportello than this process "
+                                    f"(schema {SCHEMA_VERSION}): restart it with the new version")
+        if not named.startswith(f"{SCHEMA_VERSION}-"):
+            if named:
+                (self.path / REBUILD_MARKER).write_text(f"{named} predates schema {SCHEMA_VERSION}\n")
             name = self._new_generation_name()
             self._write_pointer(name)
             stamp = pointer.stat().st_mtime_ns
@@ -148,7 +154,7 @@ class EmbeddedEngine:
 
     def _new_generation_name(self) -> str:
         self.path.mkdir(parents=True, exist_ok=True)
-        numbers = [int(m.group(1)) for p in self.path.iterdir() if (m := re.fullmatch(r"v\d+-(\d+)", p.name))]
+        numbers = [int(m.group(2)) for p in self.path.iterdir() if (m := GENERATION.fullmatch(p.name))]
         return f"{SCHEMA_VERSION}-{max(numbers, default=0) + 1:06d}"
 
     def _write_pointer(self, name: str) -> None:
@@ -199,11 +205,11 @@ class EmbeddedEngine:
         return written
 
     def _forget_older_schemas(self) -> None:
-        """After a rebuild: generations of older schemas are unreadable by this code, and nothing is pending."""
+        """After a rebuild: generations of older schemas are unreadable by this code, and nothing is pending.
+        (A newer schema's generation is left alone: it belongs to the newer version taking over.)"""
+        ours = _schema_of(SCHEMA_VERSION + "-0")
         for directory in self.path.iterdir():
-            if directory.is_dir() and re.fullmatch(r"v\d+-\d+", directory.name) and not directory.name.startswith(
-                f"{SCHEMA_VERSION}-"
-            ):
+            if directory.is_dir() and GENERATION.fullmatch(directory.name) and _schema_of(directory.name) < ours:
                 shutil.rmtree(directory, ignore_errors=True)
         (self.path / REBUILD_MARKER).unlink(missing_ok=True)
 
@@ -247,7 +253,7 @@ class EmbeddedEngine:
     async def health(self) -> Health:
         try:
             documents = await self.count()
-        except (OSError, ValueError) as error:
+        except (OSError, ValueError, EngineUnavailable) as error:
             return Health(False, self.name, 0, str(error))
         directory = str(self._current().directory)
         if self.needs_rebuild:
@@ -437,6 +443,12 @@ def _facets(searcher: tantivy.Searcher, matching: Query) -> Facets:
         name: {bucket["key"]: int(bucket["doc_count"]) for bucket in result[name]["buckets"] if bucket["key"]}
         for name in FACET_FIELDS
     }
+
+
+def _schema_of(generation: str) -> int:
+    """The schema version a generation's name starts with (v5-000003 → 5); 0 for anything else."""
+    match = GENERATION.fullmatch(generation)
+    return int(match.group(1)) if match else 0
 
 
 def _looks_like_id(text: str) -> bool:

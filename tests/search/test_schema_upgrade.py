@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from search.embedded import EmbeddedEngine
 from search.embedded_schema import SCHEMA_VERSION
 from search.service import run_search
-from search.types import Principal, SearchQuery
+from search.types import EngineUnavailable, Principal, SearchQuery
 from tests.search.conftest import make_doc
 
 STAFF = Principal.staff(1)
@@ -39,3 +41,34 @@ async def test_a_new_index_or_a_current_one_needs_no_rebuild(tmp_path: Path) -> 
     reopened = EmbeddedEngine(tmp_path / "index")
     assert not reopened.needs_rebuild and await reopened.count() == 1
     await reopened.close()
+
+
+async def test_an_index_of_a_newer_schema_is_left_alone_and_reported(tmp_path: Path) -> None:
+    """During an upgrade the older process must neither serve, empty nor rebuild the newer version's index."""
+    index = tmp_path / "index"
+    newer = f"v{int(SCHEMA_VERSION[1:]) + 1}-000007"
+    (index / newer).mkdir(parents=True)
+    (index / newer / "meta.json").write_text("{}")
+    (index / "CURRENT").write_text(newer + "\n")
+    engine = EmbeddedEngine(index)
+    health = await engine.health()
+    assert not health.ok and "newer" in health.detail and not (index / "NEEDS_REBUILD").exists()
+    with pytest.raises(EngineUnavailable):
+        await run_search(engine, SearchQuery("stampante", STAFF))
+    with pytest.raises(EngineUnavailable):
+        await engine.upsert([make_doc("faq:1", "Stampante di rete")])
+    assert (index / "CURRENT").read_text().strip() == newer
+    assert sorted(p.name for p in index.iterdir()) == ["CURRENT", newer]
+    assert (index / newer / "meta.json").read_text() == "{}"
+    await engine.close()
+
+
+async def test_a_rebuild_keeps_a_newer_schemas_generation(tmp_path: Path) -> None:
+    index = tmp_path / "index"
+    engine = EmbeddedEngine(index)
+    newer = index / f"v{int(SCHEMA_VERSION[1:]) + 1}-000009"
+    newer.mkdir(parents=True)
+    (index / "v1-000002").mkdir()
+    await engine.rebuild([make_doc("faq:1", "Stampante di rete")])
+    assert sorted(p.name for p in index.iterdir() if p.is_dir()) == [f"{SCHEMA_VERSION}-000010", newer.name]
+    await engine.close()
