@@ -1,4 +1,6 @@
-"""Documents pages: the list (manuals, contract and SLA, forms, the company's files), upload, detail, file, delete."""
+"""Documents pages: the list (manuals, contract and SLA, forms, company files), upload, edit, detail, file, delete."""
+
+from collections.abc import Awaitable, Callable
 
 from starlette.datastructures import FormData, UploadFile
 from starlette.exceptions import HTTPException
@@ -19,6 +21,9 @@ from app.kb.models import (
 from app.uploads import serve_stored
 from app.web import MAX_FORM_FIELDS, MAX_FORM_PART_BYTES, app_settings, field, flash, read_form, redirect, render
 
+SaveDocument = Callable[[documents.DocumentMeta, UploadFile | None], Awaitable[Document]]
+
+FORM_FIELDS = ("title", "description", "kind", "category", "audience", "company", "language")
 LABELS = {"audience_labels": AUDIENCE_LABELS, "kind_labels": KIND_LABELS, "kind_sections": KIND_SECTIONS,
           "status_labels": TEXT_STATUS_LABELS}
 
@@ -63,10 +68,32 @@ def _meta_from(form: FormData) -> documents.DocumentMeta:
     )
 
 
-def _upload_page(request: Request, context: dict[str, object], status_code: int = 200) -> Response:
+def _form_page(request: Request, page: str, context: dict[str, object], status_code: int = 200) -> Response:
     # htmx posts the form and swaps only the form back in (with its error), keeping the progress bar.
-    template = "kb/_upload_form.html" if request.headers.get("HX-Request") else "kb/document_upload.html"
+    template = "kb/_upload_form.html" if request.headers.get("HX-Request") else page
     return render(request, template, context, status_code=status_code)
+
+
+def _chosen_file(form: FormData) -> UploadFile | None:
+    upload = form.get("file")
+    return upload if isinstance(upload, UploadFile) and upload.filename else None
+
+
+async def _posted_form(request: Request, page: str, context: dict[str, object], save: SaveDocument,
+                       done: str) -> Response:
+    """Parse the posted form and let `save` apply it: the document's page follows, or the form again with the error."""
+    form = await request.form(max_files=1, max_fields=MAX_FORM_FIELDS, max_part_size=MAX_FORM_PART_BYTES)
+    try:
+        document = await save(_meta_from(form), _chosen_file(form))
+    except documents.DocumentError as error:
+        typed = {name: field(form, name) for name in FORM_FIELDS}
+        return _form_page(request, page, {**context, "form": typed, "error": _(str(error))}, status_code=400)
+    finally:
+        await form.close()
+    flash(request, _(done), "success")
+    if request.headers.get("HX-Request"):
+        return Response(status_code=204, headers={"HX-Redirect": f"/documents/{document.id}"})
+    return redirect(f"/documents/{document.id}")
 
 
 @login_required
@@ -74,32 +101,50 @@ async def document_upload(request: Request) -> Response:
     user = require_user(request)
     if not _can_upload(user):
         raise HTTPException(status_code=404)
-    context = await _upload_context(user)
+    context = {**await _upload_context(user), "form_action": "/documents/new", "submit_label": N_("Upload")}
     if request.method == "GET":
         return render(request, "kb/document_upload.html", {**context, "form": {}})
-    settings = app_settings(request)
-    form = await request.form(max_files=1, max_fields=MAX_FORM_FIELDS, max_part_size=MAX_FORM_PART_BYTES)
-    values = {k: field(form, k) for k in ("title", "description", "kind", "category", "audience", "company",
-                                          "language")}
-    upload = form.get("file")
-    try:
-        if not isinstance(upload, UploadFile) or not upload.filename:
+
+    async def save(meta: documents.DocumentMeta, upload: UploadFile | None) -> Document:
+        if upload is None:
             raise documents.DocumentError(N_("Choose a file."))
-        document = await documents.upload_document(settings, user, upload, _meta_from(form))
-    except documents.DocumentError as error:
-        return _upload_page(request, {**context, "form": values, "error": _(str(error))}, status_code=400)
-    finally:
-        await form.close()
-    flash(request, _("Document uploaded."), "success")
-    if request.headers.get("HX-Request"):
-        return Response(status_code=204, headers={"HX-Redirect": f"/documents/{document.id}"})
-    return redirect(f"/documents/{document.id}")
+        return await documents.upload_document(app_settings(request), user, upload, meta)
+
+    return await _posted_form(request, "kb/document_upload.html", context, save, N_("Document uploaded."))
+
+
+async def document_edit(request: Request) -> Response:
+    """Staff correct a document's details or replace its file, keeping its id and links; others get 404."""
+    user = current_user(request)
+    if user is None or not can_manage_documents(user):
+        raise HTTPException(status_code=404)
+    document = await _readable_document(request)
+    context = {**await _upload_context(user), "document": document, "form_action": f"/documents/{document.id}/edit",
+               "submit_label": N_("Save changes"), "current_file": document.original_name}
+    if request.method == "GET":
+        return render(request, "kb/document_edit.html", {**context, "form": _values_of(document)})
+
+    async def save(meta: documents.DocumentMeta, upload: UploadFile | None) -> Document:
+        await documents.update_document(app_settings(request), user, document, meta, upload)
+        return document
+
+    return await _posted_form(request, "kb/document_edit.html", context, save, N_("Document saved."))
+
+
+def _values_of(document: Document) -> dict[str, str]:
+    return {
+        "title": document.title, "description": document.description, "kind": document.kind.value,
+        "category": document.category.key if document.category else "", "audience": document.audience.value,
+        "company": str(document.company_id or ""), "language": document.language,
+    }
 
 
 async def document_detail(request: Request) -> Response:
+    user = current_user(request)
     document = await _readable_document(request)
     return render(request, "kb/document.html", {
-        "document": document, "can_delete": can_delete_document(current_user(request), document), **LABELS,
+        "document": document, "can_edit": can_manage_documents(user), "can_delete": can_delete_document(user, document),
+        **LABELS,
     })
 
 
@@ -129,6 +174,7 @@ routes: list[BaseRoute] = [
     Route("/documents", document_list),
     Route("/documents/new", document_upload, methods=["GET", "POST"]),
     Route("/documents/{document_id:int}", document_detail),
+    Route("/documents/{document_id:int}/edit", document_edit, methods=["GET", "POST"]),
     Route("/documents/{document_id:int}/status", document_status),
     Route("/documents/{document_id:int}/file", document_file),
     Route("/documents/{document_id:int}/delete", document_delete, methods=["POST"]),

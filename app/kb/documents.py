@@ -1,8 +1,10 @@
-"""Document rules: upload (streamed, sniffed, PDFs checked), page-by-page text extraction in the background, removal."""
+"""Document rules: upload and edit (streamed, sniffed, PDFs checked), text extracted page by page later, removal."""
 
 import asyncio
 import hashlib
 import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager, nullcontext
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -25,6 +27,11 @@ log = logging.getLogger(__name__)
 extraction_queued = asyncio.Event()
 ENCRYPTED_PDF = N_("The PDF is encrypted or password-protected: upload a copy without a password.")
 BROKEN_PDF = N_("The file is damaged or is not a valid PDF.")
+PDF = "application/pdf"
+DETAIL_FIELDS = ("title", "description", "kind", "category_id", "audience", "company_id", "language", "updated_at")
+FILE_FIELDS = (
+    "stored_name", "original_name", "content_type", "size", "sha256", "text_status", "text_error", "page_count",
+)
 
 
 class DocumentError(ValueError):
@@ -40,6 +47,14 @@ class DocumentMeta:
     audience: str = Audience.CUSTOMERS.value
     company_id: int | None = None
     language: str = "it"
+
+
+@dataclass(frozen=True)
+class NewFile:
+    """A file stored under its random name and checked, not yet recorded on a document."""
+
+    stored: StoredFile
+    sha256: str
 
 
 def documents_dir(settings: Settings) -> Path:
@@ -97,35 +112,87 @@ async def check_meta(meta: DocumentMeta, uploader: User) -> tuple[DocumentMeta, 
 async def upload_document(settings: Settings, uploader: User, upload: UploadFile, meta: DocumentMeta) -> Document:
     """Store the file and its record; a PDF is checked now and its text extracted in the background."""
     meta, category, company = await check_meta(meta, uploader)
-    try:
-        stored = await store_upload(upload, documents_dir(settings), settings.upload_max_mb * 1024 * 1024)
-    except UploadRefused as refused:
-        raise DocumentError(str(refused)) from None
-    path = documents_dir(settings) / stored.stored_name
-    try:
-        is_pdf = stored.content_type == "application/pdf"
-        problem = await asyncio.to_thread(_pdf_problem, path) if is_pdf else None
-        if problem:
-            raise DocumentError(problem)
-        document = await _create(meta, category, company, stored, await asyncio.to_thread(_sha256, path), uploader)
-    except BaseException:
-        await remove_stored(documents_dir(settings), stored.stored_name)
-        raise
+    async with _checked_upload(settings, upload) as new_file:
+        document = await _create(meta, category, company, new_file, uploader)
     extraction_queued.set()
     return document
 
 
-async def _create(meta: DocumentMeta, category: Category | None, company: Company | None, stored: StoredFile,
-                  sha256: str, uploader: User | None, source: str = "") -> Document:
+async def update_document(settings: Settings, staff: User, document: Document, meta: DocumentMeta,
+                          upload: UploadFile | None) -> None:
+    """Staff correct the details and may replace the file; a refused change leaves the document as it was."""
+    if not can_manage_documents(staff):
+        raise DocumentError(N_("You cannot edit documents."))
+    meta, category, company = await check_meta(meta, staff)
+    old_name = document.stored_name
+    async with _checked_upload(settings, upload) if upload is not None else nullcontext() as new_file:
+        _set_meta(document, meta, category, company)
+        await _save(document, new_file)
+    if new_file is not None:
+        await remove_stored(documents_dir(settings), old_name)
+        if document.is_pdf:
+            extraction_queued.set()
+
+
+@asynccontextmanager
+async def _checked_upload(settings: Settings, upload: UploadFile) -> AsyncIterator[NewFile]:
+    """Store an upload (size cap, sniffed type) and check a PDF; the file is removed again if the block fails."""
+    try:
+        stored = await store_upload(upload, documents_dir(settings), settings.upload_max_mb * 1024 * 1024)
+    except UploadRefused as refused:
+        raise DocumentError(str(refused)) from None
+    async with _removed_on_error(settings, stored):
+        path = documents_dir(settings) / stored.stored_name
+        problem = await asyncio.to_thread(_pdf_problem, path) if stored.content_type == PDF else None
+        if problem:
+            raise DocumentError(problem)
+        yield NewFile(stored, await asyncio.to_thread(_sha256, path))
+
+
+@asynccontextmanager
+async def _removed_on_error(settings: Settings, stored: StoredFile) -> AsyncIterator[None]:
+    try:
+        yield
+    except BaseException:
+        await remove_stored(documents_dir(settings), stored.stored_name)
+        raise
+
+
+def _set_meta(document: Document, meta: DocumentMeta, category: Category | None, company: Company | None) -> None:
+    document.title, document.description = meta.title.strip()[:300], meta.description.strip()
+    document.kind, document.audience = DocumentKind(meta.kind), Audience(meta.audience)
+    document.category, document.company, document.language = category, company, meta.language
+
+
+def _set_file(document: Document, new_file: NewFile) -> None:
+    stored = new_file.stored
+    document.stored_name, document.original_name = stored.stored_name, stored.original_name
+    document.content_type, document.size, document.sha256 = stored.content_type, stored.size, new_file.sha256
+    document.text_status = TextStatus.PENDING if stored.content_type == PDF else TextStatus.NOT_PDF
+    document.text_error, document.page_count = "", 0
+
+
+async def _save(document: Document, new_file: NewFile | None = None) -> None:
+    """The document's changes and its search outbox row in one transaction; a file that is no PDF has no pages.
+    A new document is inserted whole; an existing one gets only the fields changed here, so that a text
+    extraction finishing meanwhile is not undone."""
+    fields = DETAIL_FIELDS
     async with in_transaction():
-        document = await Document.create(
-            title=meta.title.strip()[:300], description=meta.description.strip(), kind=DocumentKind(meta.kind),
-            category=category, audience=Audience(meta.audience), company=company, language=meta.language,
-            stored_name=stored.stored_name, original_name=stored.original_name, content_type=stored.content_type,
-            size=stored.size, sha256=sha256, uploaded_by=uploader, source=source,
-            text_status=TextStatus.PENDING if stored.content_type == "application/pdf" else TextStatus.NOT_PDF,
-        )
+        if new_file is not None:
+            _set_file(document, new_file)
+            fields += FILE_FIELDS
+            if not document.is_pdf:
+                await DocumentPage.filter(document_id=document.id).delete()
+        await document.save(update_fields=fields)
         await enqueue("document", document.id)
+
+
+async def _create(meta: DocumentMeta, category: Category | None, company: Company | None, new_file: NewFile,
+                  uploader: User | None, source: str = "") -> Document:
+    document = Document(uploaded_by=uploader, source=source)
+    _set_meta(document, meta, category, company)
+    _set_file(document, new_file)
+    await _save(document)
     return document
 
 
@@ -175,12 +242,8 @@ async def replace_file(settings: Settings, document: Document, source_path: Path
     """Used by the kb_content importer: a new PDF for an existing manual, text extracted again."""
     stored = await _store_local(settings, source_path)
     old_name = document.stored_name
-    async with in_transaction():
-        document.stored_name, document.size = stored.stored_name, stored.size
-        document.original_name, document.content_type = stored.original_name, stored.content_type
-        document.sha256, document.text_status = await asyncio.to_thread(_sha256, source_path), TextStatus.PENDING
-        await document.save()
-        await enqueue("document", document.id)
+    async with _removed_on_error(settings, stored):
+        await _save(document, NewFile(stored, await asyncio.to_thread(_sha256, source_path)))
     await remove_stored(documents_dir(settings), old_name)
 
 
@@ -188,7 +251,9 @@ async def create_from_file(settings: Settings, meta: DocumentMeta, source_path: 
     """Used by the kb_content importer: a manual shipped as a file."""
     stored = await _store_local(settings, source_path)
     category = await Category.get_or_none(key=meta.category_key) if meta.category_key else None
-    return await _create(meta, category, None, stored, await asyncio.to_thread(_sha256, source_path), None, source)
+    async with _removed_on_error(settings, stored):
+        new_file = NewFile(stored, await asyncio.to_thread(_sha256, source_path))
+        return await _create(meta, category, None, new_file, None, source)
 
 
 async def _store_local(settings: Settings, source_path: Path) -> StoredFile:

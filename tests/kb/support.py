@@ -1,12 +1,16 @@
-"""Knowledge-base test data: categories, articles in every state, a small kb_content folder on disk."""
+"""Knowledge-base test data: categories, articles in every state, uploaded documents, a small kb_content folder."""
 
 from pathlib import Path
 from textwrap import dedent
+
+import httpx
 
 from app.accounts.models import User
 from app.kb import service
 from app.kb.models import Article, Category
 from app.searching.models import IndexTask
+from app.settings import Settings
+from tests.support import log_in, make_user
 
 CATEGORIES_YML = """\
 - key: accesso
@@ -67,3 +71,21 @@ def write_kb(root: Path, files: dict[str, str]) -> Path:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text, encoding="utf-8")
     return root
+
+
+PDF = "application/pdf"
+
+
+async def staff(client: httpx.AsyncClient) -> None:
+    await make_user("redattrice@sportello.it", is_editor=True)
+    await log_in(client, "redattrice@sportello.it")
+
+
+def stored_files(settings: Settings) -> list[str]:
+    folder = settings.data_dir / "documents"
+    return sorted(p.name for p in folder.iterdir()) if folder.exists() else []
+
+
+async def upload(client: httpx.AsyncClient, data: bytes, name: str = "manuale.pdf", **fields: str) -> httpx.Response:
+    values = {"title": "Manuale del portale", "kind": "manual", "audience": "public", **fields}
+    return await client.post("/documents/new", data=values, files={"file": (name, data, PDF)})

@@ -1,6 +1,7 @@
 import asyncio
-from collections.abc import Iterator
+from collections.abc import Awaitable, Callable, Iterator
 from pathlib import Path
+from typing import TypeVar
 
 import pytest
 from click.testing import CliRunner
@@ -10,6 +11,9 @@ from app.db import tortoise_config
 from app.kb.cli import kb
 from app.settings import Settings, get_settings
 from tests.kb.support import article_file, write_kb
+from tests.support import truncate_all
+
+T = TypeVar("T")
 
 
 @pytest.fixture
@@ -19,16 +23,22 @@ def cli_settings(settings: Settings, monkeypatch: pytest.MonkeyPatch) -> Iterato
     get_settings.cache_clear()
     yield settings
     get_settings.cache_clear()
+    if settings.db_url.startswith("postgres"):  # only the app fixture empties it, and the commands ran without one
+        asyncio.run(_with_database(settings, truncate_all))
 
 
-async def _published_slugs(settings: Settings) -> list[str]:
-    from app.kb.models import Article
-
+async def _with_database(settings: Settings, work: Callable[[], Awaitable[T]]) -> T:
     await Tortoise.init(config=tortoise_config(settings))
     try:
-        return sorted(await Article.filter(published_number__isnull=False).values_list("slug", flat=True))
+        return await work()
     finally:
         await Tortoise.close_connections()
+
+
+async def _published_slugs() -> list[str]:
+    from app.kb.models import Article
+
+    return sorted(await Article.filter(published_number__isnull=False).values_list("slug", flat=True))
 
 
 def test_kb_import_reports_changes_and_broken_files(cli_settings: Settings, tmp_path: Path) -> None:
@@ -48,7 +58,7 @@ def test_kb_import_reports_changes_and_broken_files(cli_settings: Settings, tmp_
     second = runner.invoke(kb, ["import", str(root)])
     assert second.exit_code == 0, second.output
     assert "1 added, 0 changed, 1 unchanged, 0 removed, 0 errors" in second.output
-    assert asyncio.run(_published_slugs(cli_settings)) == ["primo", "secondo"]
+    assert asyncio.run(_with_database(cli_settings, _published_slugs)) == ["primo", "secondo"]
 
 
 def test_kb_import_refuses_a_missing_folder(cli_settings: Settings, tmp_path: Path) -> None:

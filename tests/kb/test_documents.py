@@ -4,25 +4,8 @@ from app.kb.documents import extract_pending
 from app.kb.models import Document, DocumentPage, TextStatus
 from app.settings import Settings
 from tests.kb.pdfs import BROKEN_PDF, encrypted_pdf, scanned_pdf, text_pdf
-from tests.kb.support import outbox
+from tests.kb.support import PDF, outbox, staff, stored_files, upload
 from tests.support import Page, log_in, make_company, make_user
-
-PDF = "application/pdf"
-
-
-async def staff(client: httpx.AsyncClient) -> None:
-    await make_user("redattrice@sportello.it", is_editor=True)
-    await log_in(client, "redattrice@sportello.it")
-
-
-def stored_files(settings: Settings) -> list[str]:
-    folder = settings.data_dir / "documents"
-    return sorted(p.name for p in folder.iterdir()) if folder.exists() else []
-
-
-async def upload(client: httpx.AsyncClient, data: bytes, name: str = "manuale.pdf", **fields: str) -> httpx.Response:
-    values = {"title": "Manuale del portale", "kind": "manual", "audience": "public", **fields}
-    return await client.post("/documents/new", data=values, files={"file": (name, data, PDF)})
 
 
 async def test_pdf_upload_extracts_text_page_by_page_in_the_background(client: httpx.AsyncClient,
