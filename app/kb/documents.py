@@ -6,6 +6,7 @@ import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager, nullcontext
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 
 from pypdf import PasswordType, PdfReader
@@ -201,21 +202,25 @@ async def extract_text(settings: Settings, document: Document) -> None:
     try:
         result = await extract_pdf_pages(documents_dir(settings) / document.stored_name)
     except PdfError as error:
-        async with in_transaction():
-            await DocumentPage.filter(document_id=document.id).delete()
-            document.text_status, document.text_error, document.page_count = TextStatus.FAILED, error.message[:300], 0
-            await document.save(update_fields=["text_status", "text_error", "page_count", "updated_at"])
-            await enqueue("document", document.id)
+        await _record_text(document, [], TextStatus.FAILED, error.message[:300])
         return
+    await _record_text(document, result.pages, TextStatus.READY if result.has_text else TextStatus.NO_TEXT, "")
+
+
+async def _record_text(document: Document, pages: list[str], status: TextStatus, error: str) -> None:
+    """Store what the extraction found, unless the file was replaced while it ran: then its text (or its
+    failure, the old file being gone) is not the document's, and the new file waits for its own turn."""
     async with in_transaction():
+        still_this_file = await Document.filter(id=document.id, stored_name=document.stored_name).update(
+            text_status=status, text_error=error, page_count=len(pages), updated_at=datetime.now(UTC))
+        if not still_this_file:
+            return
         await DocumentPage.filter(document_id=document.id).delete()
         await DocumentPage.bulk_create(
-            [DocumentPage(document_id=document.id, number=n, text=text) for n, text in enumerate(result.pages, 1)]
+            [DocumentPage(document_id=document.id, number=n, text=text) for n, text in enumerate(pages, 1)]
         )
-        document.text_status = TextStatus.READY if result.has_text else TextStatus.NO_TEXT
-        document.text_error, document.page_count = "", len(result.pages)
-        await document.save(update_fields=["text_status", "text_error", "page_count", "updated_at"])
         await enqueue("document", document.id)
+    document.text_status, document.text_error, document.page_count = status, error, len(pages)
 
 
 async def extract_pending(settings: Settings) -> int:

@@ -6,7 +6,7 @@ from typing import Any
 import httpx
 
 from app.accounts.models import User
-from app.kb.documents import DocumentMeta, extract_pending, update_document
+from app.kb.documents import DocumentMeta, extract_pending, extract_text, update_document
 from app.kb.models import Document, DocumentPage, TextStatus
 from app.settings import Settings
 from tests.kb.pdfs import BROKEN_PDF, text_pdf
@@ -151,6 +151,20 @@ async def test_replacing_a_pdf_with_another_extracts_the_new_text(client: httpx.
     assert (document.text_status, document.page_count) == (TextStatus.READY, 2)
     file = await client.get(f"/documents/{document.id}/file")
     assert file.content == text_pdf(["Nuova uno", "Nuova due"])
+
+
+async def test_an_extraction_of_a_file_replaced_meanwhile_leaves_the_new_one_pending(client: httpx.AsyncClient,
+                                                                                   settings: Settings) -> None:
+    await staff(client)
+    await upload(client, text_pdf(["Versione vecchia"]), title="Manuale")
+    read_before_the_edit = await Document.get(title="Manuale")
+    await edit(client, read_before_the_edit, file=("manuale-2.pdf", text_pdf(["Versione nuova"]), PDF))
+    await extract_text(settings, read_before_the_edit)  # its file is gone: it would have failed, or found old text
+    document = await Document.get(title="Manuale")
+    assert (document.text_status, document.original_name, await page_texts(document)) == (
+        TextStatus.PENDING, "manuale-2.pdf", [])
+    assert await extract_pending(settings) == 1
+    assert await page_texts(document) == ["Versione nuova"]
 
 
 async def test_replacing_a_pdf_with_another_kind_of_file_clears_its_pages(client: httpx.AsyncClient,
