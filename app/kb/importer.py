@@ -158,6 +158,8 @@ def _same_meta(document: Document, meta: documents.DocumentMeta) -> bool:
 async def _apply_meta(document: Document, meta: documents.DocumentMeta) -> None:
     document.title, document.description = meta.title, meta.description
     document.audience, document.language = Audience(meta.audience), meta.language
+    if document.audience is not Audience.COMPANY:
+        document.company = None  # one staff may have set by hand: it means nothing for another audience
     document.category = await Category.get_or_none(key=meta.category_key) if meta.category_key else None
     await document.save()
 

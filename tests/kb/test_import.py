@@ -1,5 +1,6 @@
 from pathlib import Path
 
+from app.accounts.models import Company
 from app.kb.content import KB_CONTENT
 from app.kb.importer import import_kb
 from app.kb.models import Article, ArticleVersion, Category, Document, DocumentPage, TextStatus
@@ -93,3 +94,14 @@ async def test_the_demo_content_imports_faq_and_manuals_page_by_page(db: None, s
     assert len(pages) == manual.page_count > 3 and all(page.text for page in pages)
     assert (await import_kb(settings, KB_CONTENT)).added == []
     assert await Document.all().count() == len(list(KB_CONTENT.glob("manuals/*/meta.yml")))
+
+
+async def test_an_import_putting_back_a_manuals_audience_drops_the_company_set_by_hand(db: None,
+                                                                                         settings: Settings) -> None:
+    await import_kb(settings, KB_CONTENT)
+    company = await Company.create(name="Comune di Valdora")
+    await Document.filter(source="manuals/portale-clienti").update(audience="company", company_id=company.id)
+    report = await import_kb(settings, KB_CONTENT)
+    assert report.changed == ["manuals/portale-clienti"]
+    manual = await Document.get(source="manuals/portale-clienti")
+    assert (manual.audience.value, manual.company_id) == ("customers", None)
