@@ -35,11 +35,24 @@ def postgres_url() -> str | None:
 
 
 async def recreate_postgres_database(url: str) -> None:
-    name = url.rsplit("/", 1)[1].split("?")[0]
+    name = _database_name(url)
+    await _on_server(url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)', f'CREATE DATABASE "{name}"')
+
+
+async def drop_postgres_database(url: str) -> None:
+    await _on_server(url, f'DROP DATABASE IF EXISTS "{_database_name(url)}" WITH (FORCE)')
+
+
+def _database_name(url: str) -> str:
+    return url.rsplit("/", 1)[1].split("?")[0]
+
+
+async def _on_server(url: str, *statements: str) -> None:
+    """Run statements from the server's "postgres" database: a database cannot drop or create itself."""
     admin = await asyncpg.connect(url.rsplit("/", 1)[0].replace("postgres://", "postgresql://") + "/postgres")
     try:
-        await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        await admin.execute(f'CREATE DATABASE "{name}"')
+        for statement in statements:
+            await admin.execute(statement)
     finally:
         await admin.close()
 

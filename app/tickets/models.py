@@ -5,6 +5,7 @@ from typing import TYPE_CHECKING
 from tortoise import fields
 from tortoise.models import Model
 
+from app.kb.models import TextStatus
 from app.tickets.choices import LabelledStrEnum, Priority, Severity, attach_labels
 from app.tickets.workflow import Status, TicketType
 
@@ -182,6 +183,11 @@ class Attachment(Model):
     original_name = fields.CharField(max_length=200)
     content_type = fields.CharField(max_length=120)
     size = fields.BigIntField()
+    # db_default as well: the upgrade adds these NOT NULL columns to a table that already has rows.
+    text = fields.TextField(default="", db_default="",
+                            description="Extracted text of a PDF or text file, searched with the ticket")
+    # The documents' enum; on an attachment NOT_PDF means no text is extracted from its type (an image, a zip).
+    text_status = fields.CharEnumField(TextStatus, default=TextStatus.NOT_PDF, db_default=TextStatus.NOT_PDF)
     created_at = fields.DatetimeField(auto_now_add=True)
 
     ticket_id: int

@@ -21,6 +21,7 @@ from app.searching.outbox import enqueue
 from app.settings import Settings
 from app.tickets import notify
 from app.tickets.access import actor_for, parse_ref
+from app.tickets.attachment_text import initial_text_status, text_queued
 from app.tickets.choices import Priority, Severity, parse_choice
 from app.tickets.models import (
     Attachment, Category, Channel, Closure, Comment, EventKind, Product, Ticket, TicketEvent, WorkLog,
@@ -174,6 +175,7 @@ async def create_ticket(
     except BaseException:
         await _remove_all(settings, stored)
         raise
+    _queue_text_extraction(stored)
     return ticket
 
 
@@ -233,8 +235,15 @@ async def _save_attachments(ticket: Ticket, user: User, stored: Sequence[StoredF
         await Attachment.create(
             ticket_id=ticket.id, uploaded_by_id=user.id, stored_name=item.stored_name,
             original_name=item.original_name, content_type=item.content_type, size=item.size,
+            text_status=initial_text_status(item.content_type),
         )
         await record(ticket, user, EventKind.ATTACHMENT, detail=item.original_name)
+
+
+def _queue_text_extraction(stored: Sequence[StoredFile]) -> None:
+    """Wake the text extraction job; called once the attachments are committed, so it finds them."""
+    if stored:
+        text_queued.set()
 
 
 async def add_comment(
@@ -272,6 +281,7 @@ async def add_comment(
     except BaseException:
         await _remove_all(settings, stored)
         raise
+    _queue_text_extraction(stored)
     return comment
 
 
@@ -296,6 +306,7 @@ async def add_attachments(settings: Settings, user: User, ticket: Ticket, upload
     except BaseException:
         await _remove_all(settings, stored)
         raise
+    _queue_text_extraction(stored)
     return len(stored)
 
 

@@ -51,9 +51,9 @@ async def test_the_job_uses_the_auto_close_days_setting(settings: Settings) -> N
                         resolution="Fatto.")
     await Ticket.filter(id=ticket.id).update(last_interaction_at=service.now_utc() - timedelta(days=4))
     patient = settings.model_copy(update={"auto_close_days": 7})
-    (job,) = jobs(patient)
+    (job,) = [job for job in jobs(patient) if job.name == "ticket-auto-close"]
     await job.run_once()
     assert (await fresh(ticket)).status is Status.RISOLTO
-    (job,) = jobs(settings)
+    (job,) = [job for job in jobs(settings) if job.name == "ticket-auto-close"]
     await job.run_once()
     assert (await fresh(ticket)).status is Status.CHIUSO
