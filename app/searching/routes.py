@@ -1,6 +1,5 @@
 """The search page, the header suggestions and the admin's search page."""
 
-import asyncio
 import contextlib
 import functools
 from dataclasses import dataclass
@@ -106,7 +105,7 @@ async def _search(request: Request, params: SearchParams) -> tuple[SearchResult,
     if params.kind:  # the tabs count every kind, whichever is open: both searches run at once
         counted = service.search_for(settings, user, params.q, category=params.category, product=params.product,
                                      per_page=1)
-        result, every_kind = await asyncio.gather(shown, counted)
+        result, every_kind = await service.both(shown, counted)
     else:
         result = every_kind = await shown
     counts = every_kind.facets.get("kind", {})

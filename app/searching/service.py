@@ -1,9 +1,10 @@
 """Searching for a person of the portal: every page, panel and command goes through `search_as`,
 which builds the query with the caller's principal and calls search.service.run_search."""
 
+import asyncio
 import contextlib
 import math
-from collections.abc import Sequence
+from collections.abc import Awaitable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
@@ -63,6 +64,16 @@ async def search_for(
 ) -> SearchResult:
     return await search_as(settings, principal_for(user), text, kinds=kinds, category=category, product=product,
                            status=status, page=page, per_page=per_page, purpose=purpose)
+
+
+async def both(first: Awaitable[SearchResult], second: Awaitable[SearchResult]) -> tuple[SearchResult, SearchResult]:
+    """Two searches at once. Unlike a bare gather, when one fails (the engine is down) the other is waited for
+    before the failure is raised, so none outlives the request that asked for it."""
+    results = await asyncio.gather(first, second, return_exceptions=True)
+    for result in results:
+        if isinstance(result, BaseException):
+            raise result
+    return results[0], results[1]  # type: ignore[return-value]
 
 
 async def similar_for(

@@ -6,7 +6,6 @@ the FAQ and manual pages to link in a reply. Both go through the one search func
 the ticket page never waits on search.
 """
 
-import asyncio
 from dataclasses import dataclass
 
 from starlette.requests import Request
@@ -15,7 +14,7 @@ from starlette.routing import Route
 
 from app.accounts.models import User
 from app.auth import login_required, require_user
-from app.searching.service import KIND_NAMES, similar_for
+from app.searching.service import KIND_NAMES, both, similar_for
 from app.settings import Settings
 from app.tickets.access import ticket_for
 from app.tickets.detail import status_label
@@ -91,7 +90,7 @@ async def requester_suggestions(settings: Settings, user: User, ticket: Ticket) 
 async def staff_panel(settings: Settings, user: User, ticket: Ticket) -> StaffPanel:
     """Similar solved tickets (only solved ones are in the index) and FAQ and manual pages."""
     text = ticket_text(ticket)
-    tickets, knowledge = await asyncio.gather(
+    tickets, knowledge = await both(
         similar_for(settings, user, text, exclude_ids=_own_ticket(ticket), kinds=("ticket",), limit=PANEL_SIZE),
         similar_for(settings, user, text, kinds=KNOWLEDGE_KINDS, limit=PANEL_SIZE),
     )

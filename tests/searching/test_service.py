@@ -1,8 +1,11 @@
+import asyncio
+
 import pytest
 
 from app.accounts.models import User
-from app.searching.service import last_page, search_for, similar_for
+from app.searching.service import both, last_page, search_for, similar_for
 from app.settings import Settings
+from search.types import EngineUnavailable, SearchResult
 from tests.searching.support import document, index, ticket
 from tests.support import make_company, make_user
 
@@ -73,3 +76,22 @@ async def test_a_lexicon_saved_by_another_process_applies_within_the_recheck_int
     assert (await search_for(settings, tecnico, "zzbadge")).total == 0  # not looked up again yet
     monkeypatch.setattr(lexicon, "LEXICON_RECHECK_SECONDS", 0)  # the interval has passed
     assert [hit.id for hit in (await search_for(settings, tecnico, "zzbadge")).hits] == ["faq:1"]
+
+
+async def test_when_one_of_two_searches_fails_the_other_ends_before_the_failure_is_raised() -> None:
+    """Else it goes on in the background after the request (and its database work races what comes next)."""
+    finished: list[str] = []
+
+    async def down() -> SearchResult:
+        raise EngineUnavailable("connection refused")
+
+    async def slow() -> SearchResult:
+        await asyncio.sleep(0.05)
+        finished.append("slow")
+        return SearchResult([], 0, {}, 0.0)
+
+    with pytest.raises(EngineUnavailable):
+        await both(down(), slow())
+    assert finished == ["slow"]
+    first, second = await both(slow(), slow())
+    assert first.total == second.total == 0
