@@ -119,7 +119,8 @@ async def kb_file(request: Request) -> Response:
     """Images of the FAQ, and nothing else: only files inside kb_content/faq with an image suffix, each
     for those who may read an article showing it."""
     path = faq_file(request.path_params["path"])
-    if path is None or not await can_see_faq_image(current_user(request), path.relative_to(FAQ_DIR.resolve()).as_posix()):
+    relative = path.relative_to(FAQ_DIR.resolve()).as_posix() if path else ""
+    if path is None or not await can_see_faq_image(current_user(request), relative):
         raise HTTPException(status_code=404)
     headers = {"X-Content-Type-Options": "nosniff", "Cache-Control": "private, max-age=3600"}
     return FileResponse(path, headers=headers)

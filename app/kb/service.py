@@ -224,7 +224,8 @@ async def _mail_editors_about(settings: Settings, article: Article, version: Art
     editors = await User.filter(is_editor=True, status=UserStatus.ACTIVE)
     recipients = editors or await User.filter(is_admin=True, status=UserStatus.ACTIVE)
     await author.fetch_related("company")
-    context = {"author": author, "suggestion": version, "link": f"{settings.base_url.rstrip('/')}/kb/editor/{article.id}"}
+    link = f"{settings.base_url.rstrip('/')}/kb/editor/{article.id}"
+    context = {"author": author, "suggestion": version, "link": link}
     for recipient in recipients:
         await queue_mail("kb_suggestion", recipient.email, recipient.locale, context)
 

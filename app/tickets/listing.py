@@ -15,7 +15,9 @@ from app.tickets.access import TICKET_REF, sees_company_tickets, visible_tickets
 from app.tickets.choices import LabelledStrEnum, Priority
 from app.tickets.models import Ticket
 from app.tickets.sla import SLA_TARGET_HOURS, BusinessCalendar, SlaState, SlaStatus, sla_state
-from app.tickets.workflow import CLOSED_STATUSES, NOT_TAKEN_IN_CHARGE, OPEN_STATUSES, WAITING_FOR_STAFF, Status, TicketType
+from app.tickets.workflow import (
+    CLOSED_STATUSES, NOT_TAKEN_IN_CHARGE, OPEN_STATUSES, WAITING_FOR_STAFF, Status, TicketType,
+)
 
 PAGE_SIZES: tuple[int, ...] = (10, 25, 50)
 SORTS: Mapping[str, str] = {
