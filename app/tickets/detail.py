@@ -86,7 +86,9 @@ async def detail_context(user: User, ticket: Ticket) -> dict[str, Any]:
     context: dict[str, Any] = {
         "ticket": ticket,
         "comments": comments,
-        "attachments": await Attachment.filter(ticket_id=ticket.id).select_related("uploaded_by"),
+        # The listed facts only: an attachment's extracted text (up to 100,000 characters) is for the index.
+        "attachments": await Attachment.filter(ticket_id=ticket.id).order_by("id").values(
+            "id", "original_name", "size", "created_at", uploader="uploaded_by__full_name"),
         "events": await events_query,
         "sla": ticket_sla(ticket, cal, now),
         "actions": actions_for(user, ticket),

@@ -30,6 +30,7 @@ async def test_attach_without_javascript_then_download(client: httpx.AsyncClient
     png, archive = await Attachment.filter(ticket_id=ticket.id).order_by("id")
     page = Page(done.text)
     assert f"/tickets/{ticket.code}/attachments/{png.id}" in page.links and "schermata.png" in page.text
+    assert f"KB · {mario.full_name} ·" in page.text
     inline = await client.get(f"/tickets/{ticket.code}/attachments/{png.id}")
     assert inline.content == PNG and inline.headers["content-disposition"].startswith("inline")
     assert inline.headers["x-content-type-options"] == "nosniff"
