@@ -55,6 +55,7 @@ REBUILD_MARKER = "NEEDS_REBUILD"
 BATCH = 1000
 WRITER_HEAP = 64_000_000
 GENERATION = re.compile(r"v(\d+)-(\d+)")  # a generation's directory name: schema version, sequence number
+OUR_SCHEMA = int(SCHEMA_VERSION.removeprefix("v"))
 SNIPPET_WORDS = {"search": 30, "similar": 30, "suggest": 14}
 FACET_SIZE = 200
 MLT_TERMS = 25
@@ -135,7 +136,7 @@ class EmbeddedEngine:
         if self._generation is not None and stamp == self._pointer_stamp:
             return self._generation
         named = pointer.read_text().strip() if stamp != -1 else ""
-        if _schema_of(named) > _schema_of(SCHEMA_VERSION + "-0"):
+        if _schema_of(named) > OUR_SCHEMA:
             raise EngineUnavailable(f"the index {named} was built by a newer Sportello than this process "
                                     f"(schema {SCHEMA_VERSION}): restart it with the new version")
         if not named.startswith(f"{SCHEMA_VERSION}-"):
@@ -207,9 +208,8 @@ class EmbeddedEngine:
     def _forget_older_schemas(self) -> None:
         """After a rebuild: generations of older schemas are unreadable by this code, and nothing is pending.
         (A newer schema's generation is left alone: it belongs to the newer version taking over.)"""
-        ours = _schema_of(SCHEMA_VERSION + "-0")
         for directory in self.path.iterdir():
-            if directory.is_dir() and GENERATION.fullmatch(directory.name) and _schema_of(directory.name) < ours:
+            if directory.is_dir() and GENERATION.fullmatch(directory.name) and _schema_of(directory.name) < OUR_SCHEMA:
                 shutil.rmtree(directory, ignore_errors=True)
         (self.path / REBUILD_MARKER).unlink(missing_ok=True)
 

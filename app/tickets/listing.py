@@ -140,9 +140,10 @@ async def ticket_page(user: User, params: ListParams) -> TicketPage:
     total = await query.count()
     pages = max(1, -(-total // params.size))
     params = replace(params, page=min(params.page, pages))
+    order = SORTS[params.sort]
     if params.sort in RANKED_SORTS:
-        query = query.annotate(**{SORT_RANK: _rank(SORTS[params.sort], RANKED_SORTS[params.sort])})
-    order = SORT_RANK if params.sort in RANKED_SORTS else SORTS[params.sort]
+        query = query.annotate(**{SORT_RANK: _rank(order, RANKED_SORTS[params.sort])})
+        order = SORT_RANK
     rows = await query.order_by(f"-{order}" if params.descending else order, "-id").offset(
         (params.page - 1) * params.size
     ).limit(params.size).select_related("requester", "company", "assignee", "category", "product")
