@@ -27,6 +27,9 @@ class Settings(BaseSettings):
     search_engine: Literal["embedded", "meilisearch"] = Field("embedded", description="Search engine in use.")
     meilisearch_url: str = Field("", description="Meilisearch address, used when SEARCH_ENGINE=meilisearch.")
     meilisearch_key: str = Field("", description="Meilisearch API key.")
+    search_semantic: bool = Field(
+        True, description="Hybrid search: lexical ranking fused with e5 vectors (lexical only if the model fails)."
+    )
     default_locale: Literal["it", "en"] = Field("it", description="Language for visitors and new users.")
     registration: Literal["open", "approval", "closed"] = Field(
         "approval",

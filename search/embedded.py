@@ -26,7 +26,7 @@ from typing import Any
 
 import tantivy
 from markupsafe import Markup, escape
-from tantivy import Query
+from tantivy import Occur, Query
 
 from search import access
 from search.embedded_query import plan_query, query_filters, restrict, visibility_query
@@ -48,7 +48,9 @@ from search.engine import DocumentSource, Progress, iterate
 from search.highlight import ELLIPSIS, Matcher, best_window, render
 from search.lexicon import Lexicon
 from search.plan import QueryPlan, build_plan
+from search.semantic import LEXICAL_DEPTH, SIMILARITY_FLOOR, VECTOR_DEPTH, Semantic, fuse
 from search.types import FACET_FIELDS, EngineUnavailable, Health, Hit, SearchDocument, SearchQuery, SearchResult
+from search.vectors import VectorStore
 
 POINTER = "CURRENT"
 REBUILD_MARKER = "NEEDS_REBUILD"
@@ -76,6 +78,7 @@ class _Generation:
         self.index = tantivy.Index(self.schema, path=str(directory), reuse=True)
         register_analyzers(self.index)
         self.writer: tantivy.IndexWriter | None = None
+        self.vectors = VectorStore(directory / "vectors")
 
     def open_writer(self) -> tantivy.IndexWriter:
         if self.writer is None:
@@ -101,8 +104,9 @@ class _Generation:
 class EmbeddedEngine:
     name = "embedded"
 
-    def __init__(self, path: Path, lexicon: Lexicon | None = None) -> None:
+    def __init__(self, path: Path, lexicon: Lexicon | None = None, semantic: Semantic | None = None) -> None:
         self.path = Path(path)
+        self.semantic = semantic  # None: lexical search only
         self._write_lock = asyncio.Lock()
         self._generation: _Generation | None = None
         self._pointer_stamp: int = -1
@@ -177,20 +181,29 @@ class EmbeddedEngine:
         async with self._write_lock:
             if self._rebuild_log is not None:
                 self._rebuild_log.append((upserts, deletions))
-            for start in range(0, max(len(upserts), 1), BATCH):
-                chunk = upserts[start : start + BATCH]
-                await asyncio.to_thread(self._current().write, chunk, deletions if start == 0 else [])
+            await self._write_to(self._current(), upserts, deletions)
+
+    async def _write_to(self, generation: _Generation, upserts: list[SearchDocument], deletions: list[str]) -> None:
+        # Old vectors go first (even with semantic search off, so none outlives a change of content
+        # or visibility); until its new vector is written, a document is found lexically only.
+        await asyncio.to_thread(generation.vectors.remove, [doc.id for doc in upserts] + deletions)
+        for start in range(0, max(len(upserts), 1), BATCH):
+            chunk = upserts[start : start + BATCH]
+            await asyncio.to_thread(generation.write, chunk, deletions if start == 0 else [])
+        if self.semantic is not None:
+            await self.semantic.index(generation.vectors, upserts)
 
     async def rebuild(self, docs: DocumentSource, progress: Progress | None = None) -> int:
         """Writes arriving during the rebuild go to the live index and are replayed into the new one."""
         async with self._write_lock:
             self._rebuild_log = []
             fresh = _Generation(self.path / self._new_generation_name())
+            live = self._generation
         try:
-            written = await self._fill(fresh, docs, progress)
+            written = await self._fill(fresh, docs, progress, live.vectors if live else None)
             async with self._write_lock:
                 for upserts, deletions in self._rebuild_log:
-                    await asyncio.to_thread(fresh.write, upserts, deletions)
+                    await self._write_to(fresh, upserts, deletions)
                 fresh.close_writer()
                 with self._open_lock:
                     old = self._generation
@@ -219,17 +232,25 @@ class EmbeddedEngine:
         self._current()
         return (self.path / REBUILD_MARKER).exists()
 
-    async def _fill(self, fresh: _Generation, docs: DocumentSource, progress: Progress | None) -> int:
+    async def _fill(
+        self, fresh: _Generation, docs: DocumentSource, progress: Progress | None, reuse: VectorStore | None
+    ) -> int:
+        """The new generation's documents, and their vectors: those of unchanged texts are taken from
+        `reuse` (the live generation) rather than embedded again."""
         written, batch = 0, []
         writer = fresh.open_writer()
         async for doc in iterate(docs):
             batch.append(doc)
             if len(batch) >= BATCH:
                 written += await asyncio.to_thread(_add_all, writer, fresh.schema, batch)
+                if self.semantic is not None:
+                    await self.semantic.index(fresh.vectors, batch, reuse)
                 batch = []
                 if progress:
                     progress(written)
         written += await asyncio.to_thread(_add_all, writer, fresh.schema, batch)
+        if self.semantic is not None:
+            await self.semantic.index(fresh.vectors, batch, reuse)
         await asyncio.to_thread(writer.commit)
         fresh.index.reload()
         if progress:
@@ -290,15 +311,57 @@ class EmbeddedEngine:
             order = {"order_by_field": "updated_at", "order": tantivy.Order.Desc}
             found = searcher.search(final, query.limit, count=True, offset=query.offset, **order)
             return self._collect(searcher, found, facets, query, plan, started, by_date=True)
+        embedding = self.semantic.start_query(query.text) if self.semantic is not None else None
         plan, stats = tighten(searcher, plan, fields)
         for required in _word_requirements(stats, query.purpose):
-            matching = plan_query(schema, plan, fields, required, scoring=False)
-            facets = _start_facets(searcher, restrict(schema, matching, visible, filters, query.exclude_ids), query)
+            matching = restrict(schema, plan_query(schema, plan, fields, required, scoring=False), visible, filters,
+                                query.exclude_ids)
+            facets = None if embedding else _start_facets(searcher, matching, query)
             final = restrict(schema, plan_query(schema, plan, fields, required), visible, filters, query.exclude_ids)
             found = searcher.search(final, query.limit, count=True, offset=query.offset)
             if found.count:
                 break
+        if embedding is not None:  # the one hybrid hook: this lexical ranking fused with the nearest vectors
+            return self._hybrid(generation, searcher, embedding.result(), final, matching, query, plan, started)
         return self._collect(searcher, found, facets, query, plan, started)
+
+    def _hybrid(
+        self, generation: _Generation, searcher: tantivy.Searcher, vector: Any, ranked: Query, matching: Query,
+        query: SearchQuery, plan: QueryPlan, started: float,
+    ) -> SearchResult:
+        """Reciprocal rank fusion of the lexical ranking (`ranked`) and the nearest visible vectors.
+
+        The result set is the lexical matches plus the neighbours at or above SIMILARITY_FLOOR (at
+        most VECTOR_DEPTH): `total` and the facets count exactly that set. Neighbours are looked up
+        again in tantivy under the caller's visibility and filters, so a vector alone never shows,
+        nor counts, a document the lexical side would hide."""
+        schema = generation.schema
+        visible, filters = visibility_query(schema, query.principal), query_filters(query)
+        keys = access.principal_keys(query.principal)
+        neighbours = [] if vector is None else generation.vectors.nearest(
+            vector, keys, query, VECTOR_DEPTH, SIMILARITY_FLOOR)
+        near_ids = [doc_id for doc_id, _ in neighbours]
+        near = restrict(schema, Query.term_set_query(schema, "id", near_ids), visible, filters, query.exclude_ids)
+        union = Query.boolean_query([(Occur.Should, matching), (Occur.Should, near)], 1) if near_ids else matching
+        facets = _start_facets(searcher, union, query)
+        lexical = searcher.search(ranked, max(LEXICAL_DEPTH, query.offset + query.limit), count=True)
+        stored = {doc.get_first("id"): doc for doc in (searcher.doc(address) for _, address in lexical.hits)}
+        only_near = 0
+        if near_ids:
+            beyond = Query.boolean_query([(Occur.Must, near), (Occur.MustNot, matching)])
+            only_near = searcher.search(beyond, 1, count=True).count
+        page = fuse([list(stored), near_ids])[query.offset : query.offset + query.limit]
+        unseen = [doc_id for doc_id, _ in page if doc_id not in stored]
+        if unseen:
+            lookup = restrict(schema, Query.term_set_query(schema, "id", unseen), visible, filters, query.exclude_ids)
+            for _, address in searcher.search(lookup, len(unseen)).hits:
+                doc = searcher.doc(address)
+                stored[doc.get_first("id")] = doc
+        matchers: dict[str, Matcher] = {}
+        hits = [self._hit(stored_json(stored[doc_id]), score, query, plan, matchers)
+                for doc_id, score in page if doc_id in stored]
+        counts = facets.result() if facets is not None else {name: {} for name in FACET_FIELDS}
+        return SearchResult(hits, lexical.count + only_near, counts, _elapsed(started))
 
     def _similar_sync(self, doc_id_or_text: str, query: SearchQuery) -> SearchResult:
         started = time.perf_counter()

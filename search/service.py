@@ -54,16 +54,21 @@ async def similar_to(
     return await engine.similar(normalise_text(text).strip(), prepared)
 
 
-def make_engine(kind: str, data_dir: Path, meili_url: str | None, meili_key: str | None) -> SearchEngine:
-    """"embedded" (default: tantivy under data_dir/index) or "meilisearch" (needs meili_url)."""
+def make_engine(
+    kind: str, data_dir: Path, meili_url: str | None, meili_key: str | None, semantic: bool = False
+) -> SearchEngine:
+    """"embedded" (default: tantivy under data_dir/index) or "meilisearch" (needs meili_url); with
+    `semantic`, hybrid search (e5 vectors fused with the lexical ranking)."""
+    from search.semantic import Semantic
+
     if kind == "embedded":
         from search.embedded import EmbeddedEngine
 
-        return EmbeddedEngine(Path(data_dir) / "index")
+        return EmbeddedEngine(Path(data_dir) / "index", semantic=Semantic() if semantic else None)
     if kind == "meilisearch":
         if not meili_url:
             raise ValueError("the meilisearch engine needs a URL (MEILISEARCH_URL)")
         from search.meili import MeiliEngine
 
-        return MeiliEngine(meili_url, meili_key)
+        return MeiliEngine(meili_url, meili_key, semantic=Semantic() if semantic else None)
     raise ValueError(f"unknown search engine {kind!r}: use 'embedded' or 'meilisearch'")

@@ -25,7 +25,7 @@ BASE_URL = "http://testserver"
 def _base_settings(data_dir: Path, database_url: str, smtp_url: str = "") -> Settings:
     return Settings(
         data_dir=data_dir, database_url=database_url, secret_key="test-secret-" * 4, base_url=BASE_URL,
-        smtp_url=smtp_url, run_jobs=False, registration="approval", _env_file=None,
+        smtp_url=smtp_url, run_jobs=False, registration="approval", search_semantic=False, _env_file=None,
     )
 
 

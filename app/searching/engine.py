@@ -20,7 +20,7 @@ def get_engine(settings: Settings) -> SearchEngine:
     if key not in _engines:
         _engines[key] = make_engine(
             settings.search_engine, settings.data_dir, settings.meilisearch_url or None,
-            settings.meilisearch_key or None,
+            settings.meilisearch_key or None, semantic=settings.search_semantic,
         )
     return _engines[key]
 
