@@ -11,6 +11,10 @@ through app.searching.service.search_for, the function behind the new-ticket sug
 `--direct` is the fallback that skips the portal and indexes SearchDocuments straight into an
 engine (for when the importer is broken): its numbers say nothing about the import path.
 The collections stay outside the repository (see their licences); nothing is copied here.
+
+`--mode` picks lexical search, hybrid search (lexical fused with e5 vectors) or both (default),
+`--purpose` suggestions, the search page or both (default): every pair is asked on the same index.
+Document vectors are cached by content hash in `--vector-cache`, so only the first run embeds.
 """
 
 from __future__ import annotations
@@ -30,11 +34,18 @@ import yaml
 from benchmarks.relevance_metrics import evaluate
 from benchmarks.stats import table
 from search.embedded import EmbeddedEngine
+from search.semantic import Semantic
 from search.service import run_search
 from search.types import Principal, SearchDocument, SearchQuery
 
 RUN_DEPTH = 25
 CATEGORY = "faq-benchmark"
+MODES = ("lexical", "hybrid")
+PURPOSES = ("suggest", "search")
+VECTOR_CACHE = Path.home() / ".cache" / "sportello" / "vectors"
+
+Runs = dict[str, list[tuple[str, float]]]
+Variant = tuple[str, str]  # (purpose, mode)
 
 
 @dataclass(frozen=True)
@@ -79,7 +90,13 @@ def write_kb_folder(root: Path, faqs: list[Faq], language: str) -> None:
         (root / "faq" / language / f"{faq.slug}.md").write_text(text, encoding="utf-8")
 
 
-async def ask_portal(faqs: list[Faq], questions: list[tuple[str, str]], language: str, purpose: str) -> dict[str, list[tuple[str, float]]]:
+def engines(index: Path, vector_cache: Path) -> dict[str, EmbeddedEngine]:
+    """One index, read lexically or hybrid: the hybrid engine writes it (vectors included)."""
+    return {"hybrid": EmbeddedEngine(index, semantic=Semantic(cache_dir=vector_cache)), "lexical": EmbeddedEngine(index)}
+
+
+async def ask_portal(faqs: list[Faq], questions: list[tuple[str, str]], language: str, variants: list[Variant],
+                     vector_cache: Path) -> dict[Variant, Runs]:
     """The real path: migrate, import the Markdown folder, drain the outbox, search_for(anonymous)."""
     with tempfile.TemporaryDirectory(prefix="sportello-relevance-") as scratch:
         os.environ.update({"DATA_DIR": str(Path(scratch) / "data"), "DATABASE_URL": "", "SEARCH_ENGINE": "embedded",
@@ -89,13 +106,14 @@ async def ask_portal(faqs: list[Faq], questions: list[tuple[str, str]], language
         from app.cli import migrate_database
         from app.db import tortoise_config
         from app.kb.importer import import_kb
-        from app.searching.engine import close_engines
+        from app.searching.engine import close_engines, use_engine
         from app.searching.indexer import drain_all
         from app.searching.service import ready_engine, search_for
         from app.searching.sources import document_sources
         from app.settings import get_settings
 
         settings = get_settings()
+        by_mode = engines(settings.data_dir / "index", vector_cache)
         await migrate_database()
         await Tortoise.init(config=tortoise_config(settings))
         try:
@@ -104,38 +122,50 @@ async def ask_portal(faqs: list[Faq], questions: list[tuple[str, str]], language
             report = await import_kb(settings, root)
             if report.errors:
                 raise SystemExit("import failed:\n" + "\n".join(report.errors[:10]))
+            use_engine(settings, by_mode["hybrid"])
             drained = await drain_all(await ready_engine(settings), document_sources())
             print(f"imported: {report.summary()}; indexed {drained.upserted} documents")
             by_slug = {faq.slug: faq.id for faq in faqs}
-            runs: dict[str, list[tuple[str, float]]] = {}
-            for qid, text in questions:
-                result = await search_for(settings, None, text, purpose=purpose, per_page=RUN_DEPTH)
-                runs[qid] = [(by_slug[hit.url.rstrip("/").rsplit("/", 1)[-1]], hit.score) for hit in result.hits]
-            return runs
+            results: dict[Variant, Runs] = {}
+            for purpose, mode in variants:
+                use_engine(settings, by_mode[mode])
+                runs: Runs = {}
+                for qid, text in questions:
+                    result = await search_for(settings, None, text, purpose=purpose, per_page=RUN_DEPTH)
+                    runs[qid] = [(by_slug[hit.url.rstrip("/").rsplit("/", 1)[-1]], hit.score) for hit in result.hits]
+                results[(purpose, mode)] = runs
+            return results
         finally:
+            for engine in by_mode.values():
+                await engine.close()
             await close_engines()
             await Tortoise.close_connections()
 
 
-async def ask_direct(faqs: list[Faq], questions: list[tuple[str, str]], language: str, purpose: str) -> dict[str, list[tuple[str, float]]]:
+async def ask_direct(faqs: list[Faq], questions: list[tuple[str, str]], language: str, variants: list[Variant],
+                     vector_cache: Path) -> dict[Variant, Runs]:
     """Fallback without the portal: the FAQ as SearchDocuments in a bare engine."""
     with tempfile.TemporaryDirectory(prefix="sportello-relevance-") as scratch:
-        engine = EmbeddedEngine(Path(scratch) / "index")
+        by_mode = engines(Path(scratch) / "index", vector_cache)
         now = datetime.now(timezone.utc)
-        await engine.rebuild(
+        await by_mode["hybrid"].rebuild(
             SearchDocument(id=f"faq:{faq.slug}", kind="faq", title=faq.question, body=faq.answer, tags=faq.tags,
                            category=CATEGORY, product="", language=language, audience="public", company_id=None,
                            requester_id=None, status="published", url=f"/kb/{faq.slug}", updated_at=now)
             for faq in faqs
         )
         by_slug = {faq.slug: faq.id for faq in faqs}
-        runs: dict[str, list[tuple[str, float]]] = {}
-        for qid, text in questions:
-            query = SearchQuery(text, Principal.anonymous(language), purpose=purpose, limit=RUN_DEPTH)
-            result = await run_search(engine, query)
-            runs[qid] = [(by_slug[hit.id.split(":", 1)[1]], hit.score) for hit in result.hits]
-        await engine.close()
-        return runs
+        results: dict[Variant, Runs] = {}
+        for purpose, mode in variants:
+            runs: Runs = {}
+            for qid, text in questions:
+                query = SearchQuery(text, Principal.anonymous(language), purpose=purpose, limit=RUN_DEPTH)
+                result = await run_search(by_mode[mode], query)
+                runs[qid] = [(by_slug[hit.id.split(":", 1)[1]], hit.score) for hit in result.hits]
+            results[(purpose, mode)] = runs
+        for engine in by_mode.values():
+            await engine.close()
+        return results
 
 
 def write_run(path: Path, runs: dict[str, list[tuple[str, float]]]) -> None:
@@ -150,12 +180,23 @@ async def main(arguments: argparse.Namespace) -> None:
     questions = load_pairs(arguments.queries)
     judgments = load_judgments(arguments.qrels)
     ask = ask_direct if arguments.direct else ask_portal
-    runs = await ask(faqs, questions, arguments.language, arguments.purpose)
-    write_run(arguments.out, runs)
-    scores = evaluate({qid: [faq_id for faq_id, _ in ranked] for qid, ranked in runs.items()}, judgments)
+    purposes = PURPOSES if arguments.purpose == "both" else (arguments.purpose,)
+    modes = MODES if arguments.mode == "both" else (arguments.mode,)
+    variants = [(purpose, mode) for purpose in purposes for mode in modes]
+    results = await ask(faqs, questions, arguments.language, variants, arguments.vector_cache)
     path = "direct engine (fallback)" if arguments.direct else "portal: KB importer + outbox + search_for"
-    print(f"{len(faqs)} FAQ, {len(questions)} questions, {len(judgments)} judged; path: {path}; purpose {arguments.purpose}")
-    print(table(list(scores), [[f"{value:.4f}" for value in scores.values()]]))
+    print(f"{len(faqs)} FAQ, {len(questions)} questions, {len(judgments)} judged; path: {path}")
+    rows = []
+    for (purpose, mode), runs in results.items():
+        write_run(run_path(arguments.out, purpose, mode, len(variants)), runs)
+        scores = evaluate({qid: [faq_id for faq_id, _ in ranked] for qid, ranked in runs.items()}, judgments)
+        rows.append([purpose, mode, *(f"{value:.4f}" for value in scores.values())])
+    print(table(["purpose", "mode", *scores], rows))
+
+
+def run_path(out: Path, purpose: str, mode: str, variants: int) -> Path:
+    """`--out` itself for one variant; `name.<purpose>-<mode>.run` beside it for several."""
+    return out if variants == 1 else out.with_name(f"{out.stem}.{purpose}-{mode}{out.suffix}")
 
 
 def parse(argv: list[str] | None = None) -> argparse.Namespace:
@@ -165,7 +206,9 @@ def parse(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--qrels", type=Path, required=True)
     parser.add_argument("--out", type=Path, required=True, help="run file: qid<TAB>faq id<TAB>score")
     parser.add_argument("--language", choices=("it", "en"), default="it", help="language of the collection")
-    parser.add_argument("--purpose", choices=("suggest", "search"), default="suggest")
+    parser.add_argument("--purpose", choices=(*PURPOSES, "both"), default="both")
+    parser.add_argument("--mode", choices=(*MODES, "both"), default="both", help="lexical, hybrid (with e5) or both")
+    parser.add_argument("--vector-cache", type=Path, default=VECTOR_CACHE, help="document vectors by content hash")
     parser.add_argument("--direct", action="store_true", help="fallback: skip the portal, index documents directly")
     return parser.parse_args(argv)
 
