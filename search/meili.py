@@ -2,10 +2,19 @@
 
 Settings are set in code; every write waits on its task id. Meilisearch ids allow only
 [A-Za-z0-9_-], so the primary key `pk` is the hex of our id (which stays in `id`).
+
+Hybrid search (with `semantic`): documents carry their e5 vector in `_vectors` for a `userProvided`
+embedder, computed here at write time (the indexer's call); a search sends a keyword query and a
+vector query with the same filters and fuses the two rankings in the portal (search/semantic.py),
+as the embedded engine does, so both engines rank alike. Total and facets count the keyword
+matches plus the neighbours at or above the similarity floor, exactly: a third query tells which
+neighbours the keyword query also matched.
 """
 
 from __future__ import annotations
 
+import asyncio
+import dataclasses
 import json
 import time
 from collections.abc import AsyncIterator, Awaitable, Sequence
@@ -28,13 +37,16 @@ from meilisearch_python_sdk.models.settings import (
     MinWordSizeForTypos,
     Pagination,
     TypoTolerance,
+    UserProvidedEmbedder,
 )
+from meilisearch_python_sdk.models.search import Hybrid
 
 from search import access
 from search.access import And, Eq, Filter, In, MatchAll, Or
 from search.embedded_query import query_filters
 from search.engine import DocumentSource, Progress, iterate
 from search.lexicon import Lexicon
+from search.semantic import LEXICAL_DEPTH, SIMILARITY_FLOOR, VECTOR_DEPTH, Semantic, fuse
 from search.types import (
     FACET_FIELDS,
     EngineUnavailable,
@@ -52,6 +64,7 @@ TASK_TIMEOUT_MS = 120_000
 CROP_WORDS = {"search": 30, "similar": 30, "suggest": 14}
 SIMILAR_WORDS = 10
 FILTERABLE = ["id", "kind", "category", "product", "status", "language", "audience", "company_id", "requester_id"]
+EMBEDDER = "e5"
 
 
 def primary_key(doc_id: str) -> str:
@@ -81,7 +94,7 @@ def _literal(value: str | int) -> str:
     return str(value) if isinstance(value, int) else json.dumps(value)
 
 
-def settings_for(lexicon: Lexicon) -> MeilisearchSettings:
+def settings_for(lexicon: Lexicon, semantic: bool = False) -> MeilisearchSettings:
     synonyms = {phrase: [a for a in alternatives if a != phrase] for phrase, alternatives in lexicon.equivalents().items()}
     return MeilisearchSettings(
         searchableAttributes=list(access.STAFF_FIELDS),
@@ -94,14 +107,24 @@ def settings_for(lexicon: Lexicon) -> MeilisearchSettings:
         localizedAttributes=[LocalizedAttributes(locales=["ita", "eng"], attributePatterns=list(access.STAFF_FIELDS))],
         faceting=Faceting(maxValuesPerFacet=200),
         pagination=Pagination(maxTotalHits=1000),
+        embedders={EMBEDDER: UserProvidedEmbedder(dimensions=384)} if semantic else None,
     )
 
 
-def to_meili(doc: SearchDocument) -> dict[str, Any]:
+def to_meili(doc: SearchDocument, vectors: dict[str, Any] | None = None) -> dict[str, Any]:
+    """With `vectors` (hybrid search on), the document's own vector, or null: none yet, keyword only."""
     data = doc.to_json()
     data["pk"] = primary_key(doc.id)
     data["updated_at_ts"] = int(doc.updated_at.timestamp())
+    if vectors is not None:
+        vector = vectors.get(doc.id)
+        data["_vectors"] = {EMBEDDER: None if vector is None else [float(x) for x in vector]}
     return data
+
+
+def vector_score(cosine: float) -> float:
+    """Meilisearch's ranking score of a vector match is (1 + cosine) / 2."""
+    return (1 + cosine) / 2
 
 
 def marked(text: str) -> Markup:
@@ -111,8 +134,12 @@ def marked(text: str) -> Markup:
 class MeiliEngine:
     name = "meilisearch"
 
-    def __init__(self, url: str, api_key: str | None, index_uid: str = "sportello", lexicon: Lexicon | None = None) -> None:
+    def __init__(
+        self, url: str, api_key: str | None, index_uid: str = "sportello", lexicon: Lexicon | None = None,
+        semantic: Semantic | None = None,
+    ) -> None:
         self.url = url
+        self.semantic = semantic
         self.index_uid = index_uid
         self._client = AsyncClient(url, api_key, timeout=10)
         self._lexicon = lexicon or Lexicon.default()
@@ -133,7 +160,7 @@ class MeiliEngine:
 
     async def _prepare(self, uid: str) -> AsyncIndex:
         index = await self._client.get_or_create_index(uid, primary_key="pk")
-        await self._wait(index.update_settings(settings_for(self._lexicon)))
+        await self._wait(index.update_settings(settings_for(self._lexicon, self.semantic is not None)))
         return index
 
     async def _index(self) -> AsyncIndex:
@@ -154,7 +181,7 @@ class MeiliEngine:
         async with self._reachable():
             index = await self._index()
             for start in range(0, len(docs), BATCH):
-                batch = [to_meili(d) for d in docs[start : start + BATCH]]
+                batch = await self._documents(docs[start : start + BATCH])
                 await self._wait(index.add_documents(batch, primary_key="pk"))
 
     async def delete(self, ids: Sequence[str]) -> None:
@@ -172,14 +199,14 @@ class MeiliEngine:
             fresh = await self._prepare(staging)
             written, batch = 0, []
             async for doc in iterate(docs):
-                batch.append(to_meili(doc))
+                batch.append(doc)
                 if len(batch) >= BATCH:
-                    await self._wait(fresh.add_documents(batch, primary_key="pk"))
+                    await self._wait(fresh.add_documents(await self._documents(batch), primary_key="pk"))
                     written, batch = written + len(batch), []
                     if progress:
                         progress(written)
             if batch:
-                await self._wait(fresh.add_documents(batch, primary_key="pk"))
+                await self._wait(fresh.add_documents(await self._documents(batch), primary_key="pk"))
                 written += len(batch)
             await self._wait(self._client.swap_indexes([(self.index_uid, staging)]))
             await self._client.delete_index_if_exists(staging)
@@ -187,10 +214,71 @@ class MeiliEngine:
             progress(written)
         return written
 
+    async def _documents(self, docs: Sequence[SearchDocument]) -> list[dict[str, Any]]:
+        vectors = await self.semantic.vectors_for(docs) if self.semantic is not None else None
+        return [to_meili(doc, vectors) for doc in docs]
+
     # -- reads -----------------------------------------------------------------------------
 
     async def search(self, query: SearchQuery) -> SearchResult:
-        return await self._run(query, query.text, "last", query.exclude_ids)
+        if self.semantic is None or not query.text.strip():
+            return await self._run(query, query.text, "last", query.exclude_ids)
+        embedding = self.semantic.start_query(query.text)
+        vector = await asyncio.wrap_future(embedding) if embedding is not None else None
+        if vector is None:
+            return await self._run(query, query.text, "last", query.exclude_ids)
+        return await self._hybrid(query, [float(x) for x in vector])
+
+    async def _hybrid(self, query: SearchQuery, vector: list[float]) -> SearchResult:
+        """A keyword query and a vector query, fused by reciprocal rank (see the module's docstring)."""
+        started = time.perf_counter()
+        window = dataclasses.replace(query, offset=0, limit=max(LEXICAL_DEPTH, query.offset + query.limit))
+        filters = self._filters(query, query.exclude_ids)
+        keyword, near = await asyncio.gather(
+            self._run(window, query.text, "last", query.exclude_ids), self._nearest(query, vector, filters)
+        )
+        near_ids = [str(raw["id"]) for raw in near]
+        also_keyword = await self._keyword_matches(query, near_ids, filters)
+        only_near = [raw for raw in near if str(raw["id"]) not in also_keyword]
+        facets = {name: dict(counts) for name, counts in keyword.facets.items()}
+        for raw in only_near:
+            for name in FACET_FIELDS:
+                if raw.get(name):
+                    facets[name][str(raw[name])] = facets[name].get(str(raw[name]), 0) + 1
+        snippet_fields = [f for f in access.highlight_fields(query.principal) if f not in ("title", "tags")]
+        hits = {str(raw["id"]): self._hit(raw, snippet_fields, query) for raw in only_near}
+        hits |= {hit.id: hit for hit in keyword.hits}
+        page = fuse([[hit.id for hit in keyword.hits], near_ids])[query.offset : query.offset + query.limit]
+        ranked = [dataclasses.replace(hits[doc_id], score=score) for doc_id, score in page if doc_id in hits]
+        elapsed = round((time.perf_counter() - started) * 1000, 3)
+        return SearchResult(ranked, keyword.total + len(only_near), facets, elapsed)
+
+    async def _nearest(self, query: SearchQuery, vector: list[float], filters: list[str]) -> list[dict[str, Any]]:
+        snippet_fields = [f for f in access.highlight_fields(query.principal) if f not in ("title", "tags")]
+        async with self._reachable():
+            index = await self._index()
+            found = await index.search(
+                None, vector=vector, hybrid=Hybrid(semantic_ratio=1.0, embedder=EMBEDDER), limit=VECTOR_DEPTH,
+                filter=filters or None, ranking_score_threshold=vector_score(SIMILARITY_FLOOR),
+                attributes_to_retrieve=list(access.retrievable_fields(query.principal)),
+                attributes_to_highlight=["title", *snippet_fields], attributes_to_crop=snippet_fields,
+                crop_length=CROP_WORDS.get(query.purpose, 30), crop_marker="…",
+                highlight_pre_tag=PRE, highlight_post_tag=POST,
+            )
+        return list(found.hits)
+
+    async def _keyword_matches(self, query: SearchQuery, ids: list[str], filters: list[str]) -> set[str]:
+        """Which of `ids` the keyword query matches too."""
+        if not ids:
+            return set()
+        async with self._reachable():
+            index = await self._index()
+            found = await index.search(
+                query.text.strip(), limit=len(ids), filter=[*filters, filter_expression(In("id", tuple(ids)))],
+                attributes_to_retrieve=["id"], attributes_to_search_on=list(access.searchable_fields(query.principal)),
+                matching_strategy="last",
+            )
+        return {str(raw["id"]) for raw in found.hits}
 
     async def similar(self, doc_id_or_text: str, query: SearchQuery) -> SearchResult:
         source = await self._visible_source(doc_id_or_text, query)

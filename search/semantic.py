@@ -61,20 +61,39 @@ class Semantic:
         return await asyncio.to_thread(self._index_sync, store, list(docs), reuse)
 
     def _index_sync(self, store: VectorStore, docs: list[SearchDocument], reuse: VectorStore | None) -> int:
-        texts = {doc.id: passage_text(doc) for doc in docs}
-        hashed = [(doc, content_hash(self.embedder.name, texts[doc.id]).hex()) for doc in docs]
+        hashed = [(doc, self.content_of(doc)) for doc in docs]
         wanted = {content for _, content in hashed}
         known = store.vectors_by_content(wanted)
         if reuse is not None:
             known |= reuse.vectors_by_content(wanted - known.keys())
+        vectors, embedded = self._complete(hashed, known)
+        store.append(hashed, vectors)
+        return embedded
+
+    async def vectors_for(self, docs: Sequence[SearchDocument]) -> dict[str, np.ndarray]:
+        """Vectors by document id (from the cache, or embedded); a document the model failed on has none."""
+        return await asyncio.to_thread(self._vectors_sync, list(docs))
+
+    def _vectors_sync(self, docs: list[SearchDocument]) -> dict[str, np.ndarray]:
+        hashed = [(doc, self.content_of(doc)) for doc in docs]
+        vectors, _ = self._complete(hashed, {})
+        return {doc.id: vectors[content] for doc, content in hashed if content in vectors}
+
+    def content_of(self, doc: SearchDocument) -> str:
+        return content_hash(self.embedder.name, passage_text(doc)).hex()
+
+    def _complete(
+        self, hashed: list[tuple[SearchDocument, str]], known: dict[str, np.ndarray]
+    ) -> tuple[dict[str, np.ndarray], int]:
+        """`known` plus the cache's vectors and newly embedded ones; and how many were embedded."""
+        wanted = {content for _, content in hashed}
         if self.cache is not None:
-            known |= self.cache.get(wanted - known.keys())
-        missing = {content: texts[doc.id] for doc, content in hashed if content not in known}
+            known = known | self.cache.get(wanted - known.keys())
+        missing = {content: passage_text(doc) for doc, content in hashed if content not in known}
         embedded = self._embed(missing)
         if self.cache is not None:
             self.cache.put(embedded)
-        store.append(hashed, known | embedded)
-        return len(embedded)
+        return known | embedded, len(embedded)
 
     def _embed(self, texts: dict[str, str]) -> dict[str, np.ndarray]:
         contents = list(texts)

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import asyncio
+import os
 import subprocess
 import sys
 import textwrap
+import uuid
 from pathlib import Path
 
 import numpy as np
@@ -187,3 +189,24 @@ def test_query_vectors_are_cached(embedder: Embedder) -> None:
     assert first is not None
     assert embedder.query("orari degli sportelli") is first
     assert np.isclose(float(first @ first), 1.0, atol=1e-3)
+
+
+async def test_meilisearch_hybrid_keeps_other_companies_tickets_out(tmp_path: Path, embedder: Embedder) -> None:
+    url = os.environ.get("MEILISEARCH_URL")
+    if not url:
+        pytest.skip("MEILISEARCH_URL is not set: no Meilisearch server to test against")
+    from search.meili import MeiliEngine
+
+    engine = MeiliEngine(url, os.environ.get("MEILISEARCH_KEY"), index_uid=f"test_{uuid.uuid4().hex[:12]}",
+                         semantic=Semantic(embedder))
+    try:
+        await engine.rebuild(CORPUS)
+        staff = await engine.search(SearchQuery(FROZEN_ACCOUNTING, Principal.staff(1)))
+        assert staff.hits[0].id == "ticket:70"
+        colleague = await engine.search(SearchQuery(FROZEN_ACCOUNTING, Principal.requester(81, 8, True), limit=50))
+        assert "ticket:70" not in {hit.id for hit in colleague.hits}
+        assert colleague.total == len(colleague.hits) and colleague.facets["kind"].get("ticket") == 1
+        assert (await engine.search(SearchQuery(FORGOTTEN_LOGIN, Principal.anonymous()))).hits[0].id == "faq:password"
+    finally:
+        await engine._client.delete_index_if_exists(engine.index_uid)
+        await engine.close()
