@@ -14,6 +14,7 @@ process leaves the index alone and reports the engine unavailable until it is re
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import os
 import re
 import shutil
@@ -389,10 +390,22 @@ class EmbeddedEngine:
         )
         final = restrict(generation.schema, scoring, visible, filters, excluded)
         searcher = generation.index.searcher()
-        found = searcher.search(final, query.limit, count=True, offset=query.offset)
         highlight_text = " ".join(texts.get("title", "").split()[:5]) if source else doc_id_or_text
         plan = build_plan(highlight_text, tokenize_plain, {}, self._stop_words, prefix_last=False, allow_typos=False)
+        vector = self._similar_vector(generation, source, doc_id_or_text)
+        if vector is not None:  # as in search: the more-like-this ranking fused with the nearest vectors
+            near_query = dataclasses.replace(query, exclude_ids=excluded)
+            return self._hybrid(generation, searcher, vector, final, final, near_query, plan, started)
+        found = searcher.search(final, query.limit, count=True, offset=query.offset)
         return self._collect(searcher, found, None, query, plan, started)
+
+    def _similar_vector(self, generation: _Generation, source: SearchDocument | None, text: str) -> Any:
+        """The source document's own vector, or the free text's; None without semantic search."""
+        if self.semantic is None or not self.semantic.available:
+            return None
+        if source is not None:
+            return generation.vectors.vector_of(source.id)
+        return self.semantic.embedder.query(text)
 
     def _visible_source(self, generation: _Generation, doc_id: str, query: SearchQuery) -> SearchDocument | None:
         if not _looks_like_id(doc_id):

@@ -210,3 +210,14 @@ async def test_meilisearch_hybrid_keeps_other_companies_tickets_out(tmp_path: Pa
     finally:
         await engine._client.delete_index_if_exists(engine.index_uid)
         await engine.close()
+
+
+async def test_similar_cases_come_from_vectors_too_and_stay_visible(tmp_path: Path, embedder: Embedder) -> None:
+    engine = await hybrid_engine(tmp_path / "index", embedder)
+    await engine.upsert([make_doc("ticket:81", "Il programma di contabilità non si apre", "Errore all'avvio.",
+                                  audience="company", company_id=8, requester_id=81, status="Risolto")])
+    staff = await engine.similar("ticket:81", SearchQuery("", Principal.staff(1), limit=3))
+    assert staff.hits[0].id == "ticket:70" and "ticket:81" not in {hit.id for hit in staff.hits}
+    colleague = await engine.similar("ticket:81", SearchQuery("", Principal.requester(81, 8, True), limit=10))
+    assert "ticket:70" not in {hit.id for hit in colleague.hits}
+    await engine.close()
