@@ -23,7 +23,7 @@ from search.vectors import VectorStore
 RRF_K = 60
 LEXICAL_DEPTH = 50  # lexical hits taken into the fusion (deeper pages take more)
 VECTOR_DEPTH = 50  # nearest vectors taken into the fusion, and into totals and facets
-SIMILARITY_FLOOR = 0.80  # e5 cosines of unrelated texts sit around .70-.78: below this a neighbour is noise
+SIMILARITY_FLOOR = 0.82  # see benchmarks/README.md: off-topic questions reach .75-.84, the right FAQ .84-.93
 EMBED_BATCH = 16
 
 _QUERY_THREAD = ThreadPoolExecutor(max_workers=2, thread_name_prefix="search-embed")
