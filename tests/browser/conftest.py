@@ -46,6 +46,7 @@ def live_server(settings: Settings, db: None) -> Iterator[LiveServer]:
         **os.environ,
         "DATA_DIR": str(settings.data_dir), "DATABASE_URL": settings.db_url, "SECRET_KEY": settings.signing_key,
         "BASE_URL": url, "SMTP_URL": settings.smtp_url, "RUN_JOBS": "true", "REGISTRATION": "open",
+        "SEARCH_SEMANTIC": str(settings.search_semantic).lower(),
     }
     process = subprocess.Popen(
         [sys.executable, "-m", "uvicorn", "app.main:create_app", "--factory", "--host", "127.0.0.1", "--port",
