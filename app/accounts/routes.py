@@ -5,14 +5,14 @@ from urllib.parse import urlsplit
 
 from starlette.requests import Request
 from starlette.responses import Response
-from starlette.routing import Route
 
 from app import i18n, ratelimit
 from app.accounts import service
 from app.accounts.models import User, UserStatus
-from app.auth import current_user, login, login_required, logout, require_user
+from app.auth import current_user, login, logout, require_user
 from app.i18n import N_, _
-
+from app.permissions import Action
+from app.routing import route
 from app.web import app_settings, checkbox, field, flash, read_form, redirect, render
 
 SAME_ANSWER_RESET = N_("If the address belongs to an account, a message with a link is on its way.")
@@ -118,7 +118,6 @@ async def set_password(request: Request) -> Response:
     return redirect("/login")
 
 
-@login_required
 async def change_password(request: Request) -> Response:
     user = require_user(request)
     if request.method == "GET":
@@ -139,7 +138,6 @@ async def change_password(request: Request) -> Response:
 PREFERENCE_FIELDS = ("full_name", "phone", "mobile", "department", "job_title")
 
 
-@login_required
 async def preferences(request: Request) -> Response:
     user = require_user(request)
     if request.method == "GET":
@@ -161,7 +159,6 @@ async def preferences(request: Request) -> Response:
     return redirect("/preferences")
 
 
-@login_required
 async def my_company(request: Request) -> Response:
     user = require_user(request)
     if user.company is None:
@@ -171,13 +168,13 @@ async def my_company(request: Request) -> Response:
 
 
 routes = [
-    Route("/login", login_page, methods=["GET", "POST"]),
-    Route("/logout", logout_action, methods=["POST"]),
-    Route("/language", choose_language, methods=["POST"]),
-    Route("/register", register_page, methods=["GET", "POST"]),
-    Route("/password/forgot", forgot_password, methods=["GET", "POST"]),
-    Route("/password/set/{token}", set_password, methods=["GET", "POST"]),
-    Route("/password/change", change_password, methods=["GET", "POST"]),
-    Route("/preferences", preferences, methods=["GET", "POST"]),
-    Route("/company", my_company),
+    route("/login", login_page, Action.BROWSE, methods=["GET", "POST"], temporary_ok=True),
+    route("/logout", logout_action, Action.BROWSE, methods=["POST"], temporary_ok=True),
+    route("/language", choose_language, Action.BROWSE, methods=["POST"], temporary_ok=True),
+    route("/register", register_page, Action.BROWSE, methods=["GET", "POST"]),
+    route("/password/forgot", forgot_password, Action.BROWSE, methods=["GET", "POST"], temporary_ok=True),
+    route("/password/set/{token}", set_password, Action.BROWSE, methods=["GET", "POST"], temporary_ok=True),
+    route("/password/change", change_password, Action.USE_PORTAL, methods=["GET", "POST"], temporary_ok=True),
+    route("/preferences", preferences, Action.USE_PORTAL, methods=["GET", "POST"]),
+    route("/company", my_company, Action.SEE_OWN_COMPANY),
 ]

@@ -5,17 +5,18 @@ from datetime import date
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
-from starlette.routing import Route
 
 from app import i18n
 from app.accounts import service
 from app.accounts.models import Company, Role, User, UserStatus
-from app.auth import require_user, role_required
+from app.auth import require_user
 from app.i18n import N_, _
 from app.mail.models import OutgoingMail
 from app.mail.transport import FileSink
 
 from app.web import app_settings, checkbox, field, flash, read_form, redirect, render
+from app.permissions import Action
+from app.routing import route
 
 COMPANY_TEXT_FIELDS = (
     "name", "vat_number", "fiscal_code", "phone", "email", "website", "address", "city", "postal_code", "province",
@@ -39,14 +40,12 @@ async def _company_or_404(request: Request) -> Company:
     return company
 
 
-@role_required(Role.ADMIN)
 async def companies(request: Request) -> Response:
     rows = await Company.all().order_by("name")
     counts = {c.id: await User.filter(company_id=c.id).count() for c in rows}
     return render(request, "admin/companies.html", {"companies": rows, "counts": counts})
 
 
-@role_required(Role.ADMIN)
 async def company_form(request: Request) -> Response:
     company = await _company_or_404(request) if "company_id" in request.path_params else Company()
     if request.method == "GET":
@@ -67,7 +66,6 @@ async def company_form(request: Request) -> Response:
     return redirect("/admin/companies")
 
 
-@role_required(Role.ADMIN)
 async def users(request: Request) -> Response:
     status = request.query_params.get("status", "")
     query = User.all().select_related("company").order_by("full_name")
@@ -84,7 +82,6 @@ async def _company_choice(value: str) -> Company | None:
     return await Company.get_or_none(id=int(value)) if value.isdigit() else None
 
 
-@role_required(Role.ADMIN)
 async def new_user(request: Request) -> Response:
     context = {"companies": await Company.all(), "roles": list(Role), "form": {}}
     if request.method == "GET":
@@ -107,7 +104,6 @@ async def new_user(request: Request) -> Response:
     return redirect("/admin/users")
 
 
-@role_required(Role.ADMIN)
 async def edit_user(request: Request) -> Response:
     target = await User.get_or_none(id=request.path_params["user_id"]).select_related("company")
     if target is None:
@@ -144,7 +140,6 @@ async def edit_user(request: Request) -> Response:
     return redirect("/admin/users")
 
 
-@role_required(Role.ADMIN)
 async def mail_log(request: Request) -> Response:
     settings = app_settings(request)
     sink = FileSink(settings.mail_sink_dir)
@@ -153,7 +148,6 @@ async def mail_log(request: Request) -> Response:
     return render(request, "admin/mail.html", {"files": files, "outbox": outbox, "sink": not settings.smtp_url})
 
 
-@role_required(Role.ADMIN)
 async def mail_view(request: Request) -> Response:
     message = FileSink(app_settings(request).mail_sink_dir).read(request.path_params["name"])
     if message is None:
@@ -164,12 +158,12 @@ async def mail_view(request: Request) -> Response:
 
 
 routes = [
-    Route("/admin/companies", companies),
-    Route("/admin/companies/new", company_form, methods=["GET", "POST"]),
-    Route("/admin/companies/{company_id:int}", company_form, methods=["GET", "POST"]),
-    Route("/admin/users", users),
-    Route("/admin/users/new", new_user, methods=["GET", "POST"]),
-    Route("/admin/users/{user_id:int}", edit_user, methods=["GET", "POST"]),
-    Route("/admin/mail", mail_log),
-    Route("/admin/mail/{name}", mail_view),
+    route("/admin/companies", companies, Action.ADMINISTER),
+    route("/admin/companies/new", company_form, Action.ADMINISTER, methods=["GET", "POST"]),
+    route("/admin/companies/{company_id:int}", company_form, Action.ADMINISTER, methods=["GET", "POST"]),
+    route("/admin/users", users, Action.ADMINISTER),
+    route("/admin/users/new", new_user, Action.ADMINISTER, methods=["GET", "POST"]),
+    route("/admin/users/{user_id:int}", edit_user, Action.ADMINISTER, methods=["GET", "POST"]),
+    route("/admin/mail", mail_log, Action.ADMINISTER),
+    route("/admin/mail/{name}", mail_view, Action.ADMINISTER),
 ]

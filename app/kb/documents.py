@@ -16,9 +16,9 @@ from tortoise.transactions import in_transaction
 
 from app.accounts.models import Company, User
 from app.i18n import N_
-from app.kb.access import can_manage_documents, can_share_with_support
 from app.kb.models import Audience, Category, Document, DocumentKind, DocumentPage, TextStatus
 from app.kb.pdftext import PdfError, extract_pdf_pages
+from app.permissions import Action, allowed
 from app.searching.outbox import enqueue
 from app.settings import Settings
 from app.uploads import StoredFile, UploadRefused, remove_stored, store_upload
@@ -93,10 +93,10 @@ async def check_meta(meta: DocumentMeta, uploader: User) -> tuple[DocumentMeta, 
     """What the uploader may publish: staff choose; a requester shares only with support in their company's space."""
     if not meta.title.strip():
         raise DocumentError(N_("Enter a title."))
-    if can_manage_documents(uploader):
+    if allowed(uploader, Action.MANAGE_DOCUMENTS):
         if meta.audience not in Audience._value2member_map_ or meta.kind not in DocumentKind._value2member_map_:
             raise DocumentError(N_("Choose who may read the document."))
-    elif can_share_with_support(uploader):
+    elif allowed(uploader, Action.SHARE_FILES):
         meta = DocumentMeta(meta.title, meta.description, DocumentKind.OTHER.value, "", Audience.COMPANY.value,
                             uploader.company_id, meta.language)
     else:
@@ -122,7 +122,7 @@ async def upload_document(settings: Settings, uploader: User, upload: UploadFile
 async def update_document(settings: Settings, staff: User, document: Document, meta: DocumentMeta,
                           upload: UploadFile | None) -> None:
     """Staff correct the details and may replace the file; a refused change leaves the document as it was."""
-    if not can_manage_documents(staff):
+    if not allowed(staff, Action.MANAGE_DOCUMENTS):
         raise DocumentError(N_("You cannot edit documents."))
     meta, category, company = await check_meta(meta, staff)
     old_name = document.stored_name

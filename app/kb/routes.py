@@ -4,23 +4,24 @@ from starlette.datastructures import FormData
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import FileResponse, Response
-from starlette.routing import BaseRoute, Route
+from starlette.routing import BaseRoute
 
-from app.accounts.models import Role
-from app.auth import current_user, login_required, require_user, role_required
+from app.auth import current_user, require_user
 from app.i18n import _, get_locale
 from app.kb import service
-from app.kb.access import can_read_article, can_see_faq_image, is_editor
+from app.kb.access import can_see_faq_image
 from app.kb.content import FAQ_DIR, faq_file, render_article
 from app.kb.diff import diff_rows
 from app.kb.document_routes import routes as document_routes
 from app.kb.models import ARTICLE_AUDIENCES, AUDIENCE_LABELS, Article, ArticleVersion, Category
 from app.web import app_settings, checkbox, field, flash, read_form, redirect, render
+from app.permissions import Action, allowed
+from app.routing import route
 
 
 async def _readable_article(request: Request) -> Article:
     article = await Article.get_or_none(slug=request.path_params["slug"]).select_related("category")
-    if article is None or not can_read_article(current_user(request), article):
+    if article is None or not allowed(current_user(request), Action.READ_ARTICLE, article):
         raise HTTPException(status_code=404)
     return article
 
@@ -28,7 +29,7 @@ async def _readable_article(request: Request) -> Article:
 async def _shown_version(request: Request, article: Article) -> ArticleVersion:
     """Readers see the published text; editors also see drafts that were never published."""
     version = await service.published_version(article)
-    if version is None and is_editor(current_user(request)):
+    if version is None and allowed(current_user(request), Action.EDIT_KB):
         version = await service.current_version(article)
     if version is None:
         raise HTTPException(status_code=404)
@@ -40,14 +41,14 @@ async def _article_context(request: Request, article: Article) -> dict[str, obje
     version = await _shown_version(request, article)
     rendered = render_article(version.body, article.language, article.slug, await service.readable_slugs(user))
     related = await Article.filter(slug__in=list(article.related)).all()
-    related = [a for a in related if can_read_article(user, a) and a.is_published]
+    related = [a for a in related if allowed(user, Action.READ_ARTICLE, a) and a.is_published]
     titles = await service.titles([*related], published=True)
     translation = await service.find_translation(article, user)
     translation_titles = await service.titles([translation], published=True) if translation else {}
     return {
         "article": article, "version": version, "html": rendered.html, "headings": rendered.headings,
         "related": [(a, titles[a.id]) for a in related if a.id in titles], "translation": translation,
-        "translation_title": translation_titles.get(translation.id) if translation else None, "category": article.category, "can_edit": is_editor(user),
+        "translation_title": translation_titles.get(translation.id) if translation else None, "category": article.category, "can_edit": allowed(user, Action.EDIT_KB),
     }
 
 
@@ -55,7 +56,7 @@ async def kb_index(request: Request) -> Response:
     user = current_user(request)
     return render(request, "kb/index.html", {
         "tree": await service.category_tree(user), "tags": await service.popular_tags(user),
-        "can_edit": is_editor(user),
+        "can_edit": allowed(user, Action.EDIT_KB),
     })
 
 
@@ -89,7 +90,7 @@ async def kb_tag(request: Request) -> Response:
 async def kb_article(request: Request) -> Response:
     article = await _readable_article(request)
     context = await _article_context(request, article)
-    if is_editor(current_user(request)):
+    if allowed(current_user(request), Action.EDIT_KB):
         context["feedback"] = await service.feedback_counts(article)
     return render(request, "kb/article.html", context)
 
@@ -126,7 +127,6 @@ async def kb_file(request: Request) -> Response:
     return FileResponse(path, headers=headers)
 
 
-@login_required
 async def kb_suggest(request: Request) -> Response:
     user = require_user(request)
     if request.method == "GET":
@@ -152,7 +152,6 @@ async def _editable(request: Request) -> Article:
     return article
 
 
-@role_required(Role.EDITOR)
 async def editor_queue(request: Request) -> Response:
     queue = await service.editor_queue()
     everything = [a for group in queue.values() for a in group]
@@ -189,7 +188,6 @@ async def _draft_of(article: Article) -> service.ArticleDraft:
     )
 
 
-@role_required(Role.EDITOR)
 async def editor_form(request: Request) -> Response:
     article = await _editable(request) if "article_id" in request.path_params else None
     if request.method == "GET":
@@ -209,7 +207,6 @@ async def editor_form(request: Request) -> Response:
     return redirect(f"/kb/editor/{saved.id}")
 
 
-@role_required(Role.EDITOR)
 async def editor_preview(request: Request) -> Response:
     form = await read_form(request)
     slug, language = field(form, "slug") or "preview", field(form, "language") or get_locale()
@@ -218,7 +215,6 @@ async def editor_preview(request: Request) -> Response:
     return render(request, "kb/_preview.html", {"html": rendered.html, "title": field(form, "title")})
 
 
-@role_required(Role.EDITOR)
 async def editor_publish(request: Request) -> Response:
     article = await _editable(request)
     form = await read_form(request)
@@ -231,7 +227,6 @@ async def editor_publish(request: Request) -> Response:
     return redirect(f"/kb/editor/{article.id}")
 
 
-@role_required(Role.EDITOR)
 async def editor_history(request: Request) -> Response:
     article = await _editable(request)
     versions = await ArticleVersion.filter(article_id=article.id).select_related("author").order_by("-number")
@@ -246,7 +241,6 @@ def _number(value: str | None) -> int | None:
     return int(value) if value and value.isdigit() else None
 
 
-@role_required(Role.EDITOR)
 async def editor_diff(request: Request) -> Response:
     article = await _editable(request)
     numbers = (_number(request.query_params.get("from")), _number(request.query_params.get("to")))
@@ -260,7 +254,6 @@ async def editor_diff(request: Request) -> Response:
     })
 
 
-@role_required(Role.EDITOR)
 async def editor_restore(request: Request) -> Response:
     article = await _editable(request)
     form = await read_form(request)
@@ -274,21 +267,21 @@ async def editor_restore(request: Request) -> Response:
 
 
 routes: list[BaseRoute] = [
-    Route("/kb", kb_index),
-    Route("/kb/suggest", kb_suggest, methods=["GET", "POST"]),
-    Route("/kb/category/{key}", kb_category),
-    Route("/kb/tag/{tag}", kb_tag),
-    Route("/kb/editor", editor_queue),
-    Route("/kb/editor/new", editor_form, methods=["GET", "POST"]),
-    Route("/kb/editor/preview", editor_preview, methods=["POST"]),
-    Route("/kb/editor/{article_id:int}", editor_form, methods=["GET", "POST"]),
-    Route("/kb/editor/{article_id:int}/publish", editor_publish, methods=["POST"]),
-    Route("/kb/editor/{article_id:int}/history", editor_history),
-    Route("/kb/editor/{article_id:int}/diff", editor_diff),
-    Route("/kb/editor/{article_id:int}/restore", editor_restore, methods=["POST"]),
-    Route("/kb/{slug}", kb_article),
-    Route("/kb/{slug}/print", kb_print),
-    Route("/kb/{slug}/feedback", kb_feedback, methods=["POST"]),
-    Route("/kb-files/{path:path}", kb_file),
+    route("/kb", kb_index, Action.BROWSE),
+    route("/kb/suggest", kb_suggest, Action.SUGGEST_ARTICLE, methods=["GET", "POST"]),
+    route("/kb/category/{key}", kb_category, Action.BROWSE),
+    route("/kb/tag/{tag}", kb_tag, Action.BROWSE),
+    route("/kb/editor", editor_queue, Action.EDIT_KB),
+    route("/kb/editor/new", editor_form, Action.EDIT_KB, methods=["GET", "POST"]),
+    route("/kb/editor/preview", editor_preview, Action.EDIT_KB, methods=["POST"]),
+    route("/kb/editor/{article_id:int}", editor_form, Action.EDIT_KB, methods=["GET", "POST"]),
+    route("/kb/editor/{article_id:int}/publish", editor_publish, Action.EDIT_KB, methods=["POST"]),
+    route("/kb/editor/{article_id:int}/history", editor_history, Action.EDIT_KB),
+    route("/kb/editor/{article_id:int}/diff", editor_diff, Action.EDIT_KB),
+    route("/kb/editor/{article_id:int}/restore", editor_restore, Action.EDIT_KB, methods=["POST"]),
+    route("/kb/{slug}", kb_article, Action.BROWSE),
+    route("/kb/{slug}/print", kb_print, Action.BROWSE),
+    route("/kb/{slug}/feedback", kb_feedback, Action.BROWSE, methods=["POST"]),
+    route("/kb-files/{path:path}", kb_file, Action.BROWSE),
     *document_routes,
 ]

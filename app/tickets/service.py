@@ -17,6 +17,7 @@ from tortoise.transactions import in_transaction
 
 from app.accounts.models import Company, Role, User, UserStatus
 from app.i18n import DISPLAY_TZ, N_
+from app.permissions import Action, allowed
 from app.searching.outbox import enqueue
 from app.settings import Settings
 from app.tickets import notify
@@ -152,6 +153,11 @@ def _refused() -> TicketError:
     return TicketError(REFUSED)
 
 
+def _check(user: User, action: Action, ticket: Ticket) -> None:
+    if not allowed(user, action, ticket):
+        raise _refused()
+
+
 # ---- opening ----
 
 async def create_ticket(
@@ -162,7 +168,7 @@ async def create_ticket(
     A refused attachment refuses the whole ticket, so the form comes back with every value kept."""
     on_behalf = requester is not None and requester.id != author.id
     if on_behalf:
-        if not author.is_staff or requester is None or requester.status is not UserStatus.ACTIVE \
+        if not allowed(author, Action.OPEN_TICKET_FOR_OTHERS) or requester is None or requester.status is not UserStatus.ACTIVE \
                 or not requester.is_requester:
             raise TicketError(N_("Choose the requester from the list."))
     owner = requester if requester is not None else author
@@ -251,7 +257,8 @@ async def add_comment(
     uploads: Sequence[UploadFile] = (),
 ) -> Comment:
     """A public reply or (staff only) an internal note. A requester's comment may send the ticket back to support."""
-    internal = internal and user.is_staff
+    _check(user, Action.COMMENT_TICKET, ticket)
+    internal = internal and allowed(user, Action.WRITE_INTERNAL_NOTE, ticket)
     if not body:
         raise TicketError(N_("Write the text of the comment."))
     if len(body) > MAX_TEXT:
@@ -294,6 +301,7 @@ async def _mail_comment(settings: Settings, author: User, ticket: Ticket, commen
 
 
 async def add_attachments(settings: Settings, user: User, ticket: Ticket, uploads: Sequence[UploadFile]) -> int:
+    _check(user, Action.COMMENT_TICKET, ticket)
     if not uploads:
         raise TicketError(N_("Choose a file to attach."))
     if ticket.status in (Status.CHIUSO, Status.NON_CONSIDERARE) and not user.is_staff:
@@ -346,9 +354,8 @@ async def transition(
 ) -> Status:
     """Apply a workflow event by a person. The workflow table alone decides; a refusal changes nothing.
     Resolving needs the solution (`resolution`), planning the agreed date (`planned_for`, YYYY-MM-DD)."""
+    _check(user, Action.CHANGE_TICKET_STATUS, ticket)
     actor = actor_for(user)
-    if actor is Actor.STAFF and not user.has_role(Role.TECHNICIAN):
-        raise _refused()
     if event in (Event.CUSTOMER_REPLY, Event.AUTO_CLOSE):
         raise _refused()  # these come from a comment and from the job, never from a button
     try:
@@ -414,6 +421,7 @@ async def technicians() -> list[User]:
 
 
 async def assign(settings: Settings, staff: User, ticket: Ticket, assignee_id: int | None, version: int) -> None:
+    _check(staff, Action.WORK_TICKET, ticket)
     assignee = None
     if assignee_id is not None:
         assignee = next((u for u in await technicians() if u.id == assignee_id), None)
@@ -447,6 +455,7 @@ EDITABLE = ("title", "ticket_type", "priority", "severity", "category_id", "prod
 
 async def update_details(settings: Settings, staff: User, ticket: Ticket, values: dict[str, str], version: int) -> list[str]:
     """Staff edit of the classification, planning and solution; returns the names of the fields changed."""
+    _check(staff, Action.WORK_TICKET, ticket)
     ticket_type = _enum(TicketType, values.get("ticket_type", ""))
     priority = _enum(Priority, values.get("priority", ""))
     severity = _enum(Severity, values.get("severity", ""))
@@ -502,6 +511,7 @@ async def _shown(name: str, value: Any) -> str:
 
 
 async def log_work(staff: User, ticket: Ticket, day: str, hours: str, note: str) -> WorkLog:
+    _check(staff, Action.WORK_TICKET, ticket)
     try:
         when = date.fromisoformat(day)
     except ValueError:
@@ -525,6 +535,7 @@ async def actual_hours(ticket: Ticket) -> Decimal:
 
 async def mark_duplicate(settings: Settings, staff: User, ticket: Ticket, original_ref: str, version: int) -> Ticket:
     """Non considerare as a duplicate of another ticket; both tickets show the link."""
+    _check(staff, Action.WORK_TICKET, ticket)
     where = parse_ref(original_ref)
     original = await Ticket.filter(where).first() if where is not None else None
     if original is None or original.id == ticket.id:

@@ -96,7 +96,7 @@ async def test_search_needs_a_login_and_suggestions_stay_empty_for_visitors(clie
                                                                             settings: Settings) -> None:
     await index(settings, document("faq:1", "Protocollo informatico"))
     response = await client.get("/search", params={"q": "protocollo"})
-    assert response.status_code == 303 and response.headers["location"] == "/login?next=/search"
+    assert response.status_code == 303 and response.headers["location"] == "/login?next=/search%3Fq%3Dprotocollo"
     suggestions = await client.get("/search/suggest", params={"q": "protocollo"})
     assert suggestions.status_code == 200 and "Protocollo" not in suggestions.text
 
