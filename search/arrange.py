@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from search.types import SearchDocument
+from search.types import Hit, SearchDocument
 
 PAGES_PER_MANUAL = 3  # a manual's best pages shown under it; the manual's own page has the rest
 SEPARATOR = "|"  # never in a language code, a document id or an article's address (its slug)
@@ -69,3 +69,27 @@ def arrange(ranked: Sequence[Placement], pages_per_manual: int | None = PAGES_PE
         else:
             dropped += 1
     return [index for slot in slots for index in slot], dropped
+
+
+@dataclass(frozen=True)
+class HitGroup:
+    """What a result list shows in one place: a hit on its own, or a manual (title, address) with its pages."""
+
+    hits: list[Hit]
+    manual: str = ""
+    url: str = ""
+
+
+def grouped(hits: Sequence[Hit]) -> list[HitGroup]:
+    """`hits` in order, the neighbouring pages of one manual (arrange put them together) as one group."""
+    groups: list[HitGroup] = []
+    for hit in hits:
+        extra = hit.fields.get("extra") or {}
+        manual = extra.get("manual_url", "") if hit.kind == "manual_page" else ""
+        if manual and groups and groups[-1].url == manual:
+            groups[-1].hits.append(hit)
+        elif manual:
+            groups.append(HitGroup([hit], extra.get("manual") or hit.title, manual))
+        else:
+            groups.append(HitGroup([hit]))
+    return [group if len(group.hits) > 1 else HitGroup(group.hits) for group in groups]
