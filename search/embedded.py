@@ -319,12 +319,12 @@ class EmbeddedEngine:
         placements = [decode(stored.get_first(ARRANGEMENT) or "") for stored, _ in candidates]
         every_page = query.kinds == ("manual_page",)
         order, dropped = arrange(placements, None if every_page else PAGES_PER_MANUAL)
-        page = [
-            (stored_json(candidates[i][0]), candidates[i][1] - (LANGUAGE_TIER if placements[i].language == language else 0.0))
-            for i in order[query.offset : shown]
-        ]
         matchers: dict[str, Matcher] = {}
-        hits = [self._hit(raw, float(score), query, plan, matchers) for raw, score in page]
+        hits = []
+        for i in order[query.offset : shown]:
+            stored, score = candidates[i]
+            tier = LANGUAGE_TIER if placements[i].language == language else 0.0
+            hits.append(self._hit(stored_json(stored), float(score) - tier, query, plan, matchers))
         counts = facets.result() if facets is not None else {name: {} for name in FACET_FIELDS}
         return SearchResult(hits, max(found.count - dropped, len(hits)), counts, _elapsed(started))
 

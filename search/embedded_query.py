@@ -132,8 +132,9 @@ def _group_clauses(schema: tantivy.Schema, group: TermGroup, fields: Sequence[st
                             for q in phrase_queries(schema, fields, alternative.words)]
             continue
         word = alternative.words[0]
-        clauses += [(Occur.Should, Query.boost_query(q, weight * ALL_TEXT_WEIGHT))
-                    for q in _ranking_terms(schema, "public_text", word)]
+        clauses += [(Occur.Should, Query.boost_query(Query.term_query(schema, field, stem(word, language)),
+                                                     weight * ALL_TEXT_WEIGHT))
+                    for language, field in PUBLIC_STEMMED.items()]
         for field in fields:
             clauses += [(Occur.Should, Query.boost_query(q, weight * FIELD_WEIGHTS[field]))
                         for q in _ranking_terms(schema, field, word)]
@@ -180,8 +181,8 @@ def _phrases(group: TermGroup) -> list[tuple[str, ...]]:
 
 
 def _ranking_terms(schema: tantivy.Schema, field: str, word: str) -> list[Query]:
-    """BM25 clauses for `word` in `field` ("public_text": all public fields at once): its stem in each
-    language's field (a document fills only its own language's)."""
+    """BM25 clauses for `word` in `field`: its stem in each language's field (a document fills only
+    its own language's)."""
     return [Query.term_query(schema, f"{field}_{language}", stem(word, language)) for language in STEMMED]
 
 
