@@ -7,7 +7,10 @@
 A fresh portal (temporary DATA_DIR, SQLite migrated the way `sportello migrate` does) imports
 every FAQ as a Markdown article through the knowledge-base importer (app/kb/importer.py), the
 search outbox is drained into the embedded engine, then every question is asked anonymously
-through app.searching.service.search_for, the function behind the new-ticket suggestions.
+through app.searching.service.search_for, as the new-ticket suggestions (purpose "suggest") and as
+the search page ("search") ask. Beside it, on the same questions, the naive reference
+(benchmarks/naive_bm25.py: one plain tantivy BM25 query over question + answer + tags), and each
+figure again on the first and the second half of the questions.
 `--direct` is the fallback that skips the portal and indexes SearchDocuments straight into an
 engine (for when the importer is broken): its numbers say nothing about the import path.
 The collections stay outside the repository (see their licences); nothing is copied here.
@@ -27,6 +30,7 @@ from pathlib import Path
 
 import yaml
 
+from benchmarks.naive_bm25 import rank
 from benchmarks.relevance_metrics import evaluate
 from benchmarks.stats import table
 from search.embedded import EmbeddedEngine
@@ -79,7 +83,10 @@ def write_kb_folder(root: Path, faqs: list[Faq], language: str) -> None:
         (root / "faq" / language / f"{faq.slug}.md").write_text(text, encoding="utf-8")
 
 
-async def ask_portal(faqs: list[Faq], questions: list[tuple[str, str]], language: str, purpose: str) -> dict[str, list[tuple[str, float]]]:
+Runs = dict[str, list[tuple[str, float]]]  # qid -> [(faq id, score)], best first
+
+
+async def ask_portal(faqs: list[Faq], questions: list[tuple[str, str]], language: str, purposes: list[str]) -> dict[str, Runs]:
     """The real path: migrate, import the Markdown folder, drain the outbox, search_for(anonymous)."""
     with tempfile.TemporaryDirectory(prefix="sportello-relevance-") as scratch:
         os.environ.update({"DATA_DIR": str(Path(scratch) / "data"), "DATABASE_URL": "", "SEARCH_ENGINE": "embedded",
@@ -107,17 +114,19 @@ async def ask_portal(faqs: list[Faq], questions: list[tuple[str, str]], language
             drained = await drain_all(await ready_engine(settings), document_sources())
             print(f"imported: {report.summary()}; indexed {drained.upserted} documents")
             by_slug = {faq.slug: faq.id for faq in faqs}
-            runs: dict[str, list[tuple[str, float]]] = {}
-            for qid, text in questions:
-                result = await search_for(settings, None, text, purpose=purpose, per_page=RUN_DEPTH)
-                runs[qid] = [(by_slug[hit.url.rstrip("/").rsplit("/", 1)[-1]], hit.score) for hit in result.hits]
+            runs: dict[str, Runs] = {purpose: {} for purpose in purposes}
+            for purpose in purposes:
+                for qid, text in questions:
+                    result = await search_for(settings, None, text, purpose=purpose, per_page=RUN_DEPTH)
+                    runs[purpose][qid] = [(by_slug[hit.url.rstrip("/").rsplit("/", 1)[-1]], hit.score)
+                                          for hit in result.hits]
             return runs
         finally:
             await close_engines()
             await Tortoise.close_connections()
 
 
-async def ask_direct(faqs: list[Faq], questions: list[tuple[str, str]], language: str, purpose: str) -> dict[str, list[tuple[str, float]]]:
+async def ask_direct(faqs: list[Faq], questions: list[tuple[str, str]], language: str, purposes: list[str]) -> dict[str, Runs]:
     """Fallback without the portal: the FAQ as SearchDocuments in a bare engine."""
     with tempfile.TemporaryDirectory(prefix="sportello-relevance-") as scratch:
         engine = EmbeddedEngine(Path(scratch) / "index")
@@ -129,33 +138,59 @@ async def ask_direct(faqs: list[Faq], questions: list[tuple[str, str]], language
             for faq in faqs
         )
         by_slug = {faq.slug: faq.id for faq in faqs}
-        runs: dict[str, list[tuple[str, float]]] = {}
-        for qid, text in questions:
-            query = SearchQuery(text, Principal.anonymous(language), purpose=purpose, limit=RUN_DEPTH)
-            result = await run_search(engine, query)
-            runs[qid] = [(by_slug[hit.id.split(":", 1)[1]], hit.score) for hit in result.hits]
+        runs: dict[str, Runs] = {purpose: {} for purpose in purposes}
+        for purpose in purposes:
+            for qid, text in questions:
+                query = SearchQuery(text, Principal.anonymous(language), purpose=purpose, limit=RUN_DEPTH)
+                result = await run_search(engine, query)
+                runs[purpose][qid] = [(by_slug[hit.id.split(":", 1)[1]], hit.score) for hit in result.hits]
         await engine.close()
         return runs
 
 
-def write_run(path: Path, runs: dict[str, list[tuple[str, float]]]) -> None:
+def write_run(path: Path, runs: Runs) -> None:
     with path.open("w", encoding="utf-8") as out:
         for qid, ranked in runs.items():
             for faq_id, score in ranked[:RUN_DEPTH]:
                 out.write(f"{qid}\t{faq_id}\t{score:.4f}\n")
 
 
+def halves(questions: list[tuple[str, str]]) -> dict[str, set[str]]:
+    """All questions, and the first and second half of the file: a change that helps only one half is noise."""
+    qids = [qid for qid, _ in questions]
+    middle = len(qids) // 2
+    return {"all": set(qids), "1st half": set(qids[:middle]), "2nd half": set(qids[middle:])}
+
+
+def score_rows(system: str, purpose: str, runs: Runs, judgments: dict[str, set[str]],
+               parts: dict[str, set[str]]) -> list[list[str]]:
+    rows = []
+    for part, qids in parts.items():
+        judged = {qid: judgments[qid] for qid in qids if qid in judgments}
+        scores = evaluate({qid: [faq_id for faq_id, _ in runs.get(qid, [])] for qid in judged}, judged)
+        rows.append([system, purpose, part, *(f"{value:.4f}" for value in scores.values())])
+    return rows
+
+
 async def main(arguments: argparse.Namespace) -> None:
     faqs = load_faqs(arguments.faqs)
     questions = load_pairs(arguments.queries)
     judgments = load_judgments(arguments.qrels)
+    purposes = ["suggest", "search"] if arguments.purpose == "both" else [arguments.purpose]
     ask = ask_direct if arguments.direct else ask_portal
-    runs = await ask(faqs, questions, arguments.language, arguments.purpose)
-    write_run(arguments.out, runs)
-    scores = evaluate({qid: [faq_id for faq_id, _ in ranked] for qid, ranked in runs.items()}, judgments)
+    portal = await ask(faqs, questions, arguments.language, purposes)
+    naive = rank(faqs, questions, arguments.language, RUN_DEPTH)
+    for purpose, runs in portal.items():
+        out = arguments.out if len(portal) == 1 else arguments.out.with_suffix(f".{purpose}{arguments.out.suffix}")
+        write_run(out, runs)
+    write_run(arguments.out.with_suffix(f".naive{arguments.out.suffix}"), naive)
+    parts = halves(questions)
+    rows = [row for purpose, runs in portal.items() for row in score_rows("portal", purpose, runs, judgments, parts)]
+    rows += score_rows("naive BM25", "(any)", naive, judgments, parts)
     path = "direct engine (fallback)" if arguments.direct else "portal: KB importer + outbox + search_for"
-    print(f"{len(faqs)} FAQ, {len(questions)} questions, {len(judgments)} judged; path: {path}; purpose {arguments.purpose}")
-    print(table(list(scores), [[f"{value:.4f}" for value in scores.values()]]))
+    print(f"{len(faqs)} FAQ, {len(questions)} questions, {len(judgments)} judged; path: {path}")
+    metrics = list(evaluate({}, {"-": {"-"}}))
+    print(table(["system", "purpose", "questions", *metrics], rows))
 
 
 def parse(argv: list[str] | None = None) -> argparse.Namespace:
@@ -165,7 +200,7 @@ def parse(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--qrels", type=Path, required=True)
     parser.add_argument("--out", type=Path, required=True, help="run file: qid<TAB>faq id<TAB>score")
     parser.add_argument("--language", choices=("it", "en"), default="it", help="language of the collection")
-    parser.add_argument("--purpose", choices=("suggest", "search"), default="suggest")
+    parser.add_argument("--purpose", choices=("suggest", "search", "both"), default="both")
     parser.add_argument("--direct", action="store_true", help="fallback: skip the portal, index documents directly")
     return parser.parse_args(argv)
 

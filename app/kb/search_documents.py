@@ -39,6 +39,7 @@ class FaqSource:
             tags=list(version.tags), category=article.category.key if article.category else "",
             language=article.language, audience=article.audience.value, url=article_url(article.slug),
             updated_at=article.published_at or article.updated_at or datetime.now(UTC),
+            extra={"slug": article.slug, "translation": article.translation_slug},  # one version per search
         )
 
     async def all_object_ids(self) -> AsyncIterator[str]:
@@ -72,7 +73,8 @@ class DocumentSource:
         return [
             _knowledge(id=f"document:{document.id}:p{page.number}", kind="manual_page",
                        title=f"{document.title} — p. {page.number}", body=page.text, page=page.number,
-                       url=f"/documents/{document.id}/file#page={page.number}", **common)
+                       url=f"/documents/{document.id}/file#page={page.number}",
+                       extra={"manual": document.title, "manual_url": f"/documents/{document.id}"}, **common)
             for page in with_text
         ]
 

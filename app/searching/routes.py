@@ -7,6 +7,7 @@ from datetime import date
 from urllib.parse import quote_plus, urlencode
 
 from babel.dates import format_timedelta
+from search.arrange import grouped
 from search.types import KINDS, EngineUnavailable, Hit, SearchResult
 from starlette.requests import Request
 from starlette.responses import Response
@@ -120,7 +121,7 @@ async def _search(request: Request, params: SearchParams) -> tuple[SearchResult,
 async def search_page(request: Request) -> Response:
     params = SearchParams.from_request(request)
     context: dict[str, object] = {"query": params.q, "params": params, "kind_names": service.KIND_NAMES,
-                                  "hit_day": hit_day}
+                                  "hit_day": hit_day, "hit_groups": grouped}
     if not params.asks_something:
         return render(request, "search/results.html", context)
     try:
