@@ -7,6 +7,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from app import ratelimit
 from app.accounts.models import Role
 from app.auth import role_required
 from app.i18n import _, get_locale
@@ -31,6 +32,7 @@ async def open_hit(request: Request) -> Response:
 
 async def solved(request: Request) -> Response:
     """POST /insights/solved (hit, next): the visitor found the answer; no ticket needed."""
+    await ratelimit.enforce_per_client(request, ratelimit.FEEDBACK, "insights-solved")
     form = await read_form(request)
     await service.record_deflection(request.session, field(form, "hit") or None)
     if request.headers.get("HX-Request"):
