@@ -3,8 +3,10 @@
 import base64
 import json
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import httpx
+import pytest
 from itsdangerous import TimestampSigner
 from starlette.applications import Starlette
 
@@ -138,3 +140,27 @@ async def test_nobody_ends_another_persons_session(app: Starlette, client: httpx
         response = await client.post(f"/preferences/sessions/{row.id}/end")
         assert response.status_code == 404
         assert await Session.filter(id=row.id).exists()
+
+
+async def test_one_query_a_request_finds_the_session_its_user_and_company(
+    client: httpx.AsyncClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    await make_user("anna@example.it", await make_company("Comune di Prova"))
+    await log_in(client, "anna@example.it")
+    db = Session._meta.db
+    queries: list[str] = []
+    for name in ("execute_query", "execute_query_dict", "execute_query_dict_with_affected", "execute_insert",
+                 "execute_many", "execute_script"):
+        original = getattr(db, name)
+
+        async def counted(sql: str, *args: object, _original: Any = original) -> Any:
+            queries.append(sql)
+            return await _original(sql, *args)
+
+        monkeypatch.setattr(db, name, counted)
+    assert (await client.get("/healthz")).text == "ok"
+    assert len(queries) == 1 and "user_session" in queries[0] and "company" in queries[0]
+    queries.clear()
+    page = Page((await client.get("/company")).text)
+    assert "Comune di Prova" in page.headings and "user_session" in queries[0]
+    assert not any("user_session" in sql for sql in queries[1:])
