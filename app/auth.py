@@ -1,9 +1,9 @@
 """Who is asking: the cookie holds a session id; this module turns it into a User and guards routes."""
 
 import functools
-from datetime import UTC, datetime
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any
 
 from starlette.exceptions import HTTPException
@@ -23,8 +23,7 @@ Endpoint = Callable[[Request], Awaitable[Response]]
 
 async def login(request: Request, user: User, remember: bool) -> None:
     """Start a server-side session; the cookie keeps only its id and the language."""
-    await logout(request)
-    request.session.clear()
+    await logout(request)  # a new id at every login: a session id planted before it is worth nothing
     session_id = await sessions.start_session(user.id, remember, request.headers.get("user-agent", ""))
     request.session.update({SESSION_ID: session_id, "locale": user.locale})
 

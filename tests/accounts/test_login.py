@@ -1,5 +1,3 @@
-from datetime import UTC, datetime
-
 import httpx
 
 from app.accounts.models import User, UserStatus
