@@ -47,7 +47,10 @@ def serve(host: str, port: int, reload: bool) -> None:
     """Serve the portal over HTTP."""
     import uvicorn
 
-    uvicorn.run("app.main:create_app", factory=True, host=host, port=port, reload=reload, proxy_headers=True)
+    proxies = get_settings().trusted_proxy_list
+    # Without TRUSTED_PROXIES no forwarded header is believed (uvicorn would otherwise trust 127.0.0.1).
+    uvicorn.run("app.main:create_app", factory=True, host=host, port=port, reload=reload,
+                proxy_headers=bool(proxies), forwarded_allow_ips=proxies or None)
 
 
 async def migrate_database() -> None:

@@ -24,7 +24,7 @@ from app.permissions import Action
 from app.routing import route
 from app.searching.engine import close_engines
 from app.searching.service import open_search
-from app.security import CSRFMiddleware
+from app.security import CSRFMiddleware, SecurityHeadersMiddleware
 from app.settings import Settings, get_settings
 from app.timing import ServerTimingMiddleware
 from app.web import TEMPLATE_DIR, render
@@ -42,7 +42,8 @@ async def health(request: Request) -> Response:
 
 async def http_error(request: Request, exc: Exception) -> Response:
     status = exc.status_code if isinstance(exc, HTTPException) else 500
-    titles = {403: _("Not allowed"), 404: _("Page not found"), 405: _("Not allowed"), 413: _("Too large")}
+    titles = {403: _("Not allowed"), 404: _("Page not found"), 405: _("Not allowed"), 413: _("Too large"),
+              429: _("Too many attempts")}
     detail = exc.detail if isinstance(exc, HTTPException) and status not in (404, 405) else ""
     return render(request, "error.html", {"title": titles.get(status, _("Something went wrong")), "detail": detail},
                   status_code=status)
@@ -81,6 +82,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
 
     middleware = [
         Middleware(ServerTimingMiddleware),
+        Middleware(SecurityHeadersMiddleware, production=settings.environment == "production"),
         Middleware(CSRFMiddleware, trusted_origins=(settings.base_url,)),
         Middleware(
             SessionMiddleware,

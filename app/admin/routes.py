@@ -9,6 +9,7 @@ from starlette.responses import Response
 from app import i18n
 from app.accounts import service
 from app.accounts.models import Company, Role, User, UserStatus
+from app.accounts.sessions import end_sessions_of
 from app.auth import require_user
 from app.i18n import N_, _
 from app.mail.models import OutgoingMail
@@ -48,7 +49,7 @@ async def companies(request: Request) -> Response:
 
 async def company_form(request: Request) -> Response:
     company = await _company_or_404(request) if "company_id" in request.path_params else Company()
-    if request.method == "GET":
+    if request.method != "POST":
         return render(request, "admin/company_form.html", {"company": company})
     form = await read_form(request)
     for name in COMPANY_TEXT_FIELDS:
@@ -84,7 +85,7 @@ async def _company_choice(value: str) -> Company | None:
 
 async def new_user(request: Request) -> Response:
     context = {"companies": await Company.all(), "roles": list(Role), "form": {}}
-    if request.method == "GET":
+    if request.method != "POST":
         return render(request, "admin/user_new.html", context)
     form = await read_form(request)
     context["form"] = {k: field(form, k) for k in ("email", "full_name", "company", "locale")}
@@ -109,7 +110,7 @@ async def edit_user(request: Request) -> Response:
     if target is None:
         raise HTTPException(status_code=404)
     context = {"target": target, "companies": await Company.all(), "roles": list(Role), "statuses": list(UserStatus)}
-    if request.method == "GET":
+    if request.method != "POST":
         return render(request, "admin/user_edit.html", context)
     form = await read_form(request)
     me = require_user(request)
@@ -133,7 +134,7 @@ async def edit_user(request: Request) -> Response:
         return redirect("/admin/users")
     if new_status in UserStatus._value2member_map_:
         if new_status != target.status:
-            target.session_version += 1  # a disabled user is logged out everywhere
+            await end_sessions_of(target.id)  # a disabled user is logged out everywhere
         target.status = UserStatus(new_status)
     await target.save()
     flash(request, _("User saved."), "success")

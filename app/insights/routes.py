@@ -6,6 +6,7 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
 
+from app import ratelimit
 from app.i18n import _, get_locale
 from app.insights import reports, service
 from app.insights.panels import managers_dashboard
@@ -30,6 +31,7 @@ async def open_hit(request: Request) -> Response:
 
 async def solved(request: Request) -> Response:
     """POST /insights/solved (hit, next): the visitor found the answer; no ticket needed."""
+    await ratelimit.enforce_per_client(request, ratelimit.FEEDBACK, "insights-solved")
     form = await read_form(request)
     await service.record_deflection(request.session, field(form, "hit") or None)
     if request.headers.get("HX-Request"):

@@ -103,7 +103,7 @@ async def document_upload(request: Request) -> Response:
     if not _can_upload(user):
         raise HTTPException(status_code=404)
     context = {**await _upload_context(user), "form_action": "/documents/new", "submit_label": N_("Upload")}
-    if request.method == "GET":
+    if request.method != "POST":
         return render(request, "kb/document_upload.html", {**context, "form": {}})
 
     async def save(meta: documents.DocumentMeta, upload: UploadFile | None) -> Document:
@@ -120,7 +120,7 @@ async def document_edit(request: Request) -> Response:
     document = await _readable_document(request)
     context = {**await _upload_context(user), "document": document, "form_action": f"/documents/{document.id}/edit",
                "submit_label": N_("Save changes"), "current_file": document.original_name}
-    if request.method == "GET":
+    if request.method != "POST":
         return render(request, "kb/document_edit.html", {**context, "form": _values_of(document)})
 
     async def save(meta: documents.DocumentMeta, upload: UploadFile | None) -> Document:

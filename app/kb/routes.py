@@ -6,6 +6,7 @@ from starlette.requests import Request
 from starlette.responses import FileResponse, Response
 from starlette.routing import BaseRoute
 
+from app import ratelimit
 from app.auth import current_user, require_user
 from app.i18n import _, get_locale
 from app.kb import service
@@ -101,6 +102,7 @@ async def kb_print(request: Request) -> Response:
 
 
 async def kb_feedback(request: Request) -> Response:
+    await ratelimit.enforce_per_client(request, ratelimit.FEEDBACK, "kb-feedback")
     article = await _readable_article(request)
     form = await read_form(request)
     helpful = field(form, "helpful")
@@ -129,7 +131,7 @@ async def kb_file(request: Request) -> Response:
 
 async def kb_suggest(request: Request) -> Response:
     user = require_user(request)
-    if request.method == "GET":
+    if request.method != "POST":
         return render(request, "kb/suggest.html", {"form": {}})
     form = await read_form(request)
     values = {"title": field(form, "title"), "question": field(form, "question")}
@@ -190,7 +192,7 @@ async def _draft_of(article: Article) -> service.ArticleDraft:
 
 async def editor_form(request: Request) -> Response:
     article = await _editable(request) if "article_id" in request.path_params else None
-    if request.method == "GET":
+    if request.method != "POST":
         # ?title= comes from the search report: "write an FAQ" about a query nobody found an answer to
         draft = await _draft_of(article) if article else service.ArticleDraft(
             request.query_params.get("title", "").strip()[:300], "", get_locale(), "", "public", "")

@@ -21,7 +21,7 @@ async def _page(request: Request, error: str = "", typed: dict[str, str] | None 
 
 
 async def ticket_lists(request: Request) -> Response:
-    if request.method == "GET":
+    if request.method != "POST":
         return await _page(request)
     form = await read_form(request)
     action = field(form, "action")

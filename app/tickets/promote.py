@@ -172,7 +172,7 @@ async def promote_page(request: Request) -> Response:
     if not is_promotable(ticket):
         flash(request, _(NOT_SOLVED), "error")
         return redirect(f"/tickets/{ticket.code}")
-    if request.method == "GET":
+    if request.method != "POST":
         return render(request, "tickets/promote.html", await _page_context(ticket, await prefilled(ticket)))
     values = _form_from(await read_form(request))
     try:

@@ -94,7 +94,7 @@ async def new_ticket(request: Request) -> Response:
     user = require_user(request)
     context = {**await _form_choices(user), "form": {"priority": "media", "severity": "non_bloccante",
                                                      "channel": "phone"}}
-    if request.method == "GET":  # ?title= comes from a search that found nothing
+    if request.method != "POST":  # ?title= comes from a search that found nothing
         context["form"]["title"] = request.query_params.get("title", "").strip()[:service.MAX_TITLE]
         return render(request, "tickets/new.html", context)
     try:
