@@ -1,13 +1,11 @@
-"""Who is asking: the cookie holds a session id; this module turns it into a User and guards routes."""
+"""Who is asking: the cookie holds a session id; this module turns it into a User (app/routing.py guards routes)."""
 
-from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
 from starlette.exceptions import HTTPException
 from starlette.requests import HTTPConnection, Request
-from starlette.responses import Response
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from app import i18n
@@ -15,8 +13,6 @@ from app.accounts import sessions
 from app.accounts.models import Session, User, UserStatus
 
 SESSION_ID = "sid"
-
-Endpoint = Callable[[Request], Awaitable[Response]]
 
 
 async def login(request: Request, user: User, remember: bool) -> None:
