@@ -202,8 +202,9 @@ async def moved_article(slug: str) -> Article | None:
     an article's current address or was never published."""
     if await Article.filter(slug=slug).exists():
         return None
-    earlier = await (ArticleVersion.filter(slug=slug, published_at__isnull=False, article__published_number__isnull=False)
-                     .order_by("-published_at").first())
+    once_published = ArticleVersion.filter(slug=slug, published_at__isnull=False,
+                                           article__published_number__isnull=False)
+    earlier = await once_published.order_by("-published_at").first()
     return await Article.get(id=earlier.article_id).select_related("category") if earlier else None
 
 
