@@ -30,10 +30,12 @@ async def open_hit(request: Request) -> Response:
 
 
 async def solved(request: Request) -> Response:
-    """POST /insights/solved (hit, next): the visitor found the answer; no ticket needed."""
+    """POST /insights/solved (event, hit, next): the answer search `event` showed solved the problem."""
     await ratelimit.enforce_per_client(request, ratelimit.FEEDBACK, "insights-solved")
     form = await read_form(request)
-    await service.record_deflection(request.session, field(form, "hit") or None)
+    event = field(form, "event")
+    event_id = int(event) if event.isdigit() and len(event) < 19 else None
+    await service.record_solved(request.session, event_id, field(form, "hit") or None)
     if request.headers.get("HX-Request"):
         return render(request, "insights/_solved_thanks.html")
     flash(request, _("Glad it helped. Thank you for telling us."), "success")

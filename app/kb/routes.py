@@ -3,18 +3,19 @@
 from starlette.datastructures import FormData
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
-from starlette.responses import FileResponse, Response
+from starlette.responses import FileResponse, RedirectResponse, Response
 from starlette.routing import BaseRoute
 
 from app import ratelimit
 from app.auth import current_user, require_user
 from app.i18n import _, get_locale
+from app.insights.service import search_that_opened
 from app.kb import service
 from app.kb.access import can_see_faq_image
 from app.kb.content import FAQ_DIR, faq_file, render_article
 from app.kb.diff import diff_rows
 from app.kb.document_routes import routes as document_routes
-from app.kb.models import ARTICLE_AUDIENCES, AUDIENCE_LABELS, Article, ArticleVersion, Category
+from app.kb.models import ARTICLE_AUDIENCES, AUDIENCE_LABELS, Article, ArticleVersion, Audience, Category
 from app.web import app_settings, checkbox, field, flash, read_form, redirect, render
 from app.permissions import Action, allowed
 from app.routing import route
@@ -89,8 +90,12 @@ async def kb_tag(request: Request) -> Response:
 
 
 async def kb_article(request: Request) -> Response:
+    moved = await service.moved_article(request.path_params["slug"])
+    if moved is not None and allowed(current_user(request), Action.READ_ARTICLE, moved):
+        return RedirectResponse(f"/kb/{moved.slug}", status_code=301)
     article = await _readable_article(request)
     context = await _article_context(request, article)
+    context["solved_event"] = search_that_opened(request.session, f"faq:{article.id}")
     if allowed(current_user(request), Action.EDIT_KB):
         context["feedback"] = await service.feedback_counts(article)
     return render(request, "kb/article.html", context)
@@ -109,7 +114,9 @@ async def kb_feedback(request: Request) -> Response:
     if helpful not in ("yes", "no"):
         raise HTTPException(status_code=400, detail=_("Answer yes or no."))
     try:
-        await service.record_feedback(article, helpful == "yes", field(form, "comment"), current_user(request))
+        user = current_user(request)
+        await service.record_feedback(article, helpful == "yes", field(form, "comment"), user,
+                                      service.reader_key(user, request.session))
     except service.KbError as error:
         raise HTTPException(status_code=404, detail=_(str(error))) from None
     if request.headers.get("HX-Request"):
@@ -181,12 +188,16 @@ async def _editor_context(article: Article | None, draft: service.ArticleDraft) 
 
 
 async def _draft_of(article: Article) -> service.ArticleDraft:
+    """The latest version with its pending address, audience and category: what publishing would show."""
     version = await service.current_version(article)
+    if version is None:
+        return service.ArticleDraft("", article.slug, article.language, "", article.audience.value, "")
+    category = await Category.get_or_none(id=version.category_id) if version.category_id else None
     return service.ArticleDraft(
-        title=version.title if version else "", slug=article.slug, language=article.language,
-        category_key=article.category.key if article.category else "", audience=article.audience.value,
-        body=version.body if version else "", tags=list(version.tags) if version else [],
-        translation_slug=article.translation_slug, related=list(article.related),
+        title=version.title, slug=version.slug or article.slug, language=version.language,
+        category_key=category.key if category else "", audience=Audience(version.audience).value,
+        body=version.body, tags=list(version.tags), translation_slug=version.translation_slug,
+        related=list(version.related),
     )
 
 
@@ -224,18 +235,23 @@ async def editor_publish(request: Request) -> Response:
         await service.unpublish(article)
         flash(request, _("The article is no longer published."), "success")
     else:
-        await service.publish(article)
+        try:
+            await service.publish(article)
+        except service.KbError as error:
+            flash(request, _(str(error)), "error")
+            return redirect(f"/kb/editor/{article.id}")
         flash(request, _("Article published."), "success")
     return redirect(f"/kb/editor/{article.id}")
 
 
 async def editor_history(request: Request) -> Response:
     article = await _editable(request)
-    versions = await ArticleVersion.filter(article_id=article.id).select_related("author").order_by("-number")
+    versions = await (ArticleVersion.filter(article_id=article.id).select_related("author", "category")
+                      .order_by("-number"))
     counts = {c.number: c for c in await service.feedback_counts(article)}
     return render(request, "kb/editor_history.html", {
         "article": article, "versions": versions, "counts": counts,
-        "comments": await service.feedback_comments(article),
+        "comments": await service.feedback_comments(article), "audience_labels": AUDIENCE_LABELS,
     })
 
 
