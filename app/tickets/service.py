@@ -28,7 +28,7 @@ from app.tickets.models import (
 )
 from app.tickets.sla import BusinessCalendar, sla_deadline
 from app.tickets.workflow import (
-    FORBIDDEN_STATUSES, Actor, Event, Status, TicketType, TransitionRefused, next_status,
+    FORBIDDEN_STATUSES, Actor, Event, Status, TicketType, TransitionRefused, auto_close_due, next_status,
 )
 from app.uploads import StoredFile, UploadRefused, remove_stored, store_upload
 
@@ -384,25 +384,40 @@ async def _mail_status(settings: Settings, user: User | None, ticket: Ticket, ol
                           ticket, context)
 
 
+def auto_close_delay(settings: Settings) -> timedelta:
+    """The one place the quiet time before an automatic close is read from (AUTO_CLOSE_DAYS)."""
+    return timedelta(days=settings.auto_close_days)
+
+
 async def auto_close_resolved(settings: Settings, now: datetime | None = None) -> int:
-    """Close resolved tickets nobody touched for AUTO_CLOSE_DAYS. The database is the schedule, so a
-    restart loses nothing, and the status condition in the UPDATE makes a second run a no-op."""
+    """Close resolved tickets nobody touched for AUTO_CLOSE_DAYS, as the system actor through the workflow
+    table. The database is the schedule, so a restart loses nothing; the version check makes a second run,
+    or a comment written meanwhile, win over the job."""
     moment = now or now_utc()
-    cutoff = moment - timedelta(days=getattr(settings, "auto_close_days", 3))
+    after = auto_close_delay(settings)
     closed = 0
-    for ticket_id in await Ticket.filter(status=Status.RISOLTO, last_interaction_at__lte=cutoff).values_list("id", flat=True):
+    candidates = await Ticket.filter(status=Status.RISOLTO, last_interaction_at__lte=moment - after)
+    for ticket in candidates:
+        if not auto_close_due(ticket.status, ticket.ticket_type, ticket.last_interaction_at, moment, after):
+            continue
+        new_status = next_status(ticket.status, Actor.SYSTEM, Event.AUTO_CLOSE, ticket.ticket_type)
+        old_status = ticket.status
+        changes = _status_changes(ticket, None, Event.AUTO_CLOSE, new_status, moment)
+        del changes["last_interaction_at"]  # the close is no interaction of a person
         async with in_transaction():
-            updated = await Ticket.filter(id=ticket_id, status=Status.RISOLTO, last_interaction_at__lte=cutoff).update(
-                status=Status.CHIUSO, closed_at=moment, updated_at=moment, version=F("version") + 1
-            )
+            # The same conditions again in the UPDATE: a comment or an edit since the read wins over the job.
+            updated = await Ticket.filter(
+                id=ticket.id, status=old_status, version=ticket.version, last_interaction_at__lte=moment - after
+            ).update(**changes, version=F("version") + 1, updated_at=moment)
             if updated == 0:
                 continue
-            ticket = await Ticket.get(id=ticket_id)
+            for name, value in changes.items():
+                setattr(ticket, name, value)
             await record(ticket, None, EventKind.STATUS, detail=Event.AUTO_CLOSE.value,
-                         from_status=Status.RISOLTO.value, to_status=Status.CHIUSO.value)
+                         from_status=old_status.value, to_status=new_status.value)
             await enqueue(SEARCH_SOURCE, ticket.id)
-            await _mail_status(settings, None, ticket, Status.RISOLTO)
-            closed += 1
+            await _mail_status(settings, None, ticket, old_status)
+        closed += 1
     return closed
 
 
