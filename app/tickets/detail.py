@@ -4,6 +4,8 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
+from tortoise.queryset import QuerySet
+
 from app.accounts.models import Role, User
 from app.i18n import N_, _
 from app.tickets import service
@@ -66,6 +68,12 @@ def duration(value: timedelta | None) -> str:
     return _("%(hours)s h %(minutes)s min", hours=minutes // 60, minutes=minutes % 60)
 
 
+def visible_attachments(user: User, ticket: Ticket) -> QuerySet[Attachment]:
+    """The ticket's files this viewer may list and open: a requester never gets those of internal notes."""
+    query = Attachment.filter(ticket_id=ticket.id)
+    return query if user.is_staff else query.filter(internal=False)
+
+
 def actions_for(user: User, ticket: Ticket) -> list[Event]:
     actor = actor_for(user)
     if actor is Actor.STAFF and not user.has_role(Role.TECHNICIAN):
@@ -87,8 +95,8 @@ async def detail_context(user: User, ticket: Ticket) -> dict[str, Any]:
         "ticket": ticket,
         "comments": comments,
         # The listed facts only: an attachment's extracted text (up to 100,000 characters) is for the index.
-        "attachments": await Attachment.filter(ticket_id=ticket.id).order_by("id").values(
-            "id", "original_name", "size", "created_at", uploader="uploaded_by__full_name"),
+        "attachments": await visible_attachments(user, ticket).order_by("id").values(
+            "id", "original_name", "size", "created_at", "internal", uploader="uploaded_by__full_name"),
         "events": await events_query,
         "sla": ticket_sla(ticket, cal, now),
         "actions": actions_for(user, ticket),

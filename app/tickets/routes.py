@@ -18,8 +18,8 @@ from app.insights.service import record_ticket_opened
 from app.tickets import admin_routes, listing, service
 from app.tickets.access import can_see, sees_company_tickets, ticket_for
 from app.tickets.choices import Priority, Severity
-from app.tickets.detail import detail_context
-from app.tickets.models import Attachment, Category, Channel, Product, Ticket
+from app.tickets.detail import detail_context, visible_attachments
+from app.tickets.models import Category, Channel, Product, Ticket
 from app.tickets.promote import routes as promote_routes
 from app.tickets.similar import routes as similar_routes
 from app.tickets.suggestions import review_context
@@ -200,7 +200,7 @@ async def post_attachments(request: Request, user: User, ticket: Ticket) -> Resp
 async def get_attachment(request: Request) -> Response:
     user = require_user(request)
     ticket = await ticket_for(user, request.path_params["ref"])
-    row = await Attachment.get_or_none(id=request.path_params["attachment_id"], ticket_id=ticket.id)
+    row = await visible_attachments(user, ticket).get_or_none(id=request.path_params["attachment_id"])
     folder = service.attachments_dir(app_settings(request))
     if row is None or not can_see(user, ticket) or not (folder / row.stored_name).is_file():
         raise HTTPException(status_code=404)

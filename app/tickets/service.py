@@ -230,10 +230,14 @@ async def _remove_all(settings: Settings, stored: Sequence[StoredFile]) -> None:
         await remove_stored(attachments_dir(settings), item.stored_name)
 
 
-async def _save_attachments(ticket: Ticket, user: User, stored: Sequence[StoredFile]) -> None:
+async def _save_attachments(
+    ticket: Ticket, user: User, stored: Sequence[StoredFile], comment: Comment | None = None
+) -> None:
+    """The files belong to `comment` and share its visibility; without one they are public."""
     for item in stored:
         await Attachment.create(
-            ticket_id=ticket.id, uploaded_by_id=user.id, stored_name=item.stored_name,
+            ticket_id=ticket.id, uploaded_by_id=user.id, comment_id=comment.id if comment else None,
+            internal=comment.internal if comment else False, stored_name=item.stored_name,
             original_name=item.original_name, content_type=item.content_type, size=item.size,
             text_status=initial_text_status(item.content_type),
         )
@@ -268,7 +272,7 @@ async def add_comment(
         async with in_transaction():
             comment = await Comment.create(ticket_id=ticket.id, author_id=user.id, body=body, internal=internal)
             await record(ticket, user, EventKind.NOTE if internal else EventKind.COMMENT)
-            await _save_attachments(ticket, user, stored)
+            await _save_attachments(ticket, user, stored, comment)
             old_status = ticket.status
             if new_status != old_status:
                 await _save_checked(ticket, ticket.version, status=new_status, last_interaction_at=now_utc())
