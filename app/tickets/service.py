@@ -30,7 +30,7 @@ from app.tickets.sla import BusinessCalendar, sla_deadline
 from app.tickets.workflow import (
     FORBIDDEN_STATUSES, Actor, Event, Status, TicketType, TransitionRefused, auto_close_due, next_status,
 )
-from app.uploads import StoredFile, UploadRefused, remove_stored, store_upload
+from app.uploads import StoredFile, UploadRefused, publish, remove_stored, store_upload
 
 SEARCH_SOURCE = "ticket"
 MAX_TITLE = 200
@@ -175,7 +175,7 @@ async def create_ticket(
     except BaseException:
         await _remove_all(settings, stored)
         raise
-    _queue_text_extraction(stored)
+    await _committed(settings, stored)
     return ticket
 
 
@@ -244,8 +244,10 @@ async def _save_attachments(
         await record(ticket, user, EventKind.ATTACHMENT, detail=item.original_name)
 
 
-def _queue_text_extraction(stored: Sequence[StoredFile]) -> None:
-    """Wake the text extraction job; called once the attachments are committed, so it finds them."""
+async def _committed(settings: Settings, stored: Sequence[StoredFile]) -> None:
+    """The attachments' rows are committed: their partial files become stored ones, and the text extraction
+    job is woken (it finds them now)."""
+    await publish(attachments_dir(settings), stored)
     if stored:
         text_queued.set()
 
@@ -285,7 +287,7 @@ async def add_comment(
     except BaseException:
         await _remove_all(settings, stored)
         raise
-    _queue_text_extraction(stored)
+    await _committed(settings, stored)
     return comment
 
 
@@ -310,7 +312,7 @@ async def add_attachments(settings: Settings, user: User, ticket: Ticket, upload
     except BaseException:
         await _remove_all(settings, stored)
         raise
-    _queue_text_extraction(stored)
+    await _committed(settings, stored)
     return len(stored)
 
 
