@@ -13,6 +13,7 @@ from app.tickets.access import actor_for
 from app.tickets.choices import LabelledStrEnum, Priority, Severity
 from app.tickets.listing import ticket_sla
 from app.tickets.models import Attachment, Category, Comment, EventKind, Product, Ticket, TicketEvent, WorkLog
+from app.tickets.submissions import new_key
 from app.tickets.promote import is_promotable, may_promote, promoted
 from app.tickets.workflow import Actor, Event, Status, TicketType, allowed_events, can
 
@@ -111,6 +112,7 @@ async def detail_context(user: User, ticket: Ticket) -> dict[str, Any]:
         "typed": {},
         "duration": duration,
         "today": service.local_today().isoformat(),
+        "submission_key": new_key(),  # the comment form's one-time key
     }
     if staff:
         context.update(

@@ -250,3 +250,28 @@ class TicketEvent(Model):
         table = "ticket_event"
         ordering = ["id"]
 
+
+
+class Submission(Model):
+    """A form's one-time key: the first POST with it creates the ticket or comment, a repeat (double click,
+    reload, a retry after a lost answer) finds what the first created. The unique key decides races."""
+
+    id = fields.IntField(primary_key=True)
+    key = fields.CharField(max_length=64, unique=True)
+    user: fields.ForeignKeyRelation["User"] = fields.ForeignKeyField(
+        "accounts.User", related_name="ticket_submissions", on_delete=fields.CASCADE
+    )
+    ticket: fields.ForeignKeyRelation[Ticket] = fields.ForeignKeyField(
+        "tickets.Ticket", related_name="submissions", on_delete=fields.CASCADE
+    )
+    comment: fields.ForeignKeyNullableRelation[Comment] = fields.ForeignKeyField(
+        "tickets.Comment", related_name="submissions", null=True, on_delete=fields.CASCADE
+    )
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    user_id: int
+    ticket_id: int
+    comment_id: int | None
+
+    class Meta:
+        table = "ticket_submission"

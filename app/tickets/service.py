@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from starlette.datastructures import UploadFile
+from tortoise.exceptions import IntegrityError
 from tortoise.expressions import F
 from tortoise.transactions import in_transaction
 
@@ -19,12 +20,12 @@ from app.accounts.models import Company, Role, User, UserStatus
 from app.i18n import DISPLAY_TZ, N_
 from app.searching.outbox import enqueue
 from app.settings import Settings
-from app.tickets import notify
+from app.tickets import notify, submissions
 from app.tickets.access import actor_for, parse_ref
 from app.tickets.attachment_text import initial_text_status, text_queued
 from app.tickets.choices import Priority, Severity, parse_choice
 from app.tickets.models import (
-    Attachment, Category, Channel, Closure, Comment, EventKind, Product, Ticket, TicketEvent, WorkLog,
+    Attachment, Category, Channel, Closure, Comment, EventKind, Product, Submission, Ticket, TicketEvent, WorkLog,
 )
 from app.tickets.sla import BusinessCalendar, sla_deadline
 from app.tickets.workflow import (
@@ -49,6 +50,7 @@ class TicketConflict(TicketError):
 CONFLICT = N_("Someone else changed this ticket while you were editing it. Nothing was saved: "
               "check the current version below and try again.")
 REFUSED = N_("This action is not allowed on the ticket in its current status.")
+RESUBMITTED = N_("This form was already used for something else: reload the page and send it again.")
 
 
 def local_today() -> date:
@@ -156,10 +158,11 @@ def _refused() -> TicketError:
 
 async def create_ticket(
     settings: Settings, author: User, data: TicketInput, requester: User | None = None,
-    uploads: Sequence[UploadFile] = (),
+    uploads: Sequence[UploadFile] = (), submission: str = "",
 ) -> Ticket:
     """Open a ticket: by a requester for himself, or by staff on a requester's behalf (phone, email).
-    A refused attachment refuses the whole ticket, so the form comes back with every value kept."""
+    A refused attachment refuses the whole ticket, so the form comes back with every value kept.
+    `submission` is the form's one-time key: sent again, it returns the ticket it opened the first time."""
     on_behalf = requester is not None and requester.id != author.id
     if on_behalf:
         if not author.is_staff or requester is None or requester.status is not UserStatus.ACTIVE \
@@ -167,11 +170,17 @@ async def create_ticket(
             raise TicketError(N_("Choose the requester from the list."))
     owner = requester if requester is not None else author
     channel = data.channel if on_behalf else Channel.PORTAL
+    key = _submission_key(submission)
+    if (done := await submissions.earlier(author, key)) is not None:
+        return await _earlier_ticket(done)
     opened = now_utc()
     deadline = sla_deadline(await business_calendar(), opened, data.priority)
     stored = await _store_all(settings, uploads)
     try:
-        ticket = await _insert_ticket(settings, author, owner, data, channel, opened, deadline, stored)
+        ticket = await _insert_ticket(settings, author, owner, data, channel, opened, deadline, stored, key)
+    except IntegrityError:
+        await _remove_all(settings, stored)
+        return await _earlier_ticket(await _race_winner(author, key))
     except BaseException:
         await _remove_all(settings, stored)
         raise
@@ -179,9 +188,29 @@ async def create_ticket(
     return ticket
 
 
+def _submission_key(raw: str) -> str:
+    if raw and not submissions.is_valid(raw):
+        raise TicketError(RESUBMITTED)
+    return raw
+
+
+async def _race_winner(user: User, key: str) -> Submission:
+    """The key row that made this request's insert fail: another request with the same form committed first."""
+    done = await submissions.earlier(user, key)
+    if done is None:
+        raise TicketError(RESUBMITTED)
+    return done
+
+
+async def _earlier_ticket(done: Submission) -> Ticket:
+    if done.comment_id is not None:
+        raise TicketError(RESUBMITTED)  # a comment form's key sent to the new-ticket form
+    return await Ticket.get(id=done.ticket_id)
+
+
 async def _insert_ticket(
     settings: Settings, author: User, owner: User, data: TicketInput, channel: Channel, opened: datetime,
-    deadline: datetime, stored: Sequence[StoredFile],
+    deadline: datetime, stored: Sequence[StoredFile], key: str = "",
 ) -> Ticket:
     async with in_transaction():
         ticket = await Ticket.create(
@@ -192,6 +221,7 @@ async def _insert_ticket(
         )
         ticket.number = ticket.id
         await Ticket.filter(id=ticket.id).update(number=ticket.id)
+        await submissions.remember(author, key, ticket)
         await record(ticket, author, EventKind.CREATED, to_status=ticket.status.value)
         await _save_attachments(ticket, author, stored)
         await enqueue(SEARCH_SOURCE, ticket.id)
@@ -254,10 +284,14 @@ async def _committed(settings: Settings, stored: Sequence[StoredFile]) -> None:
 
 async def add_comment(
     settings: Settings, user: User, ticket: Ticket, body: str, internal: bool = False,
-    uploads: Sequence[UploadFile] = (),
+    uploads: Sequence[UploadFile] = (), submission: str = "",
 ) -> Comment:
-    """A public reply or (staff only) an internal note. A requester's comment may send the ticket back to support."""
+    """A public reply or (staff only) an internal note. A requester's comment may send the ticket back to support.
+    `submission` is the form's one-time key: sent again, it returns the comment it wrote the first time."""
     internal = internal and user.is_staff
+    key = _submission_key(submission)
+    if (done := await submissions.earlier(user, key)) is not None:
+        return await _earlier_comment(done, ticket)
     if not body:
         raise TicketError(N_("Write the text of the comment."))
     if len(body) > MAX_TEXT:
@@ -273,6 +307,7 @@ async def add_comment(
     try:
         async with in_transaction():
             comment = await Comment.create(ticket_id=ticket.id, author_id=user.id, body=body, internal=internal)
+            await submissions.remember(user, key, ticket, comment)
             await record(ticket, user, EventKind.NOTE if internal else EventKind.COMMENT)
             await _save_attachments(ticket, user, stored, comment)
             old_status = ticket.status
@@ -284,11 +319,20 @@ async def add_comment(
             await enqueue(SEARCH_SOURCE, ticket.id)
             if not internal:
                 await _mail_comment(settings, user, ticket, comment)
+    except IntegrityError:
+        await _remove_all(settings, stored)
+        return await _earlier_comment(await _race_winner(user, key), ticket)
     except BaseException:
         await _remove_all(settings, stored)
         raise
     await _committed(settings, stored)
     return comment
+
+
+async def _earlier_comment(done: Submission, ticket: Ticket) -> Comment:
+    if done.comment_id is None or done.ticket_id != ticket.id:
+        raise TicketError(RESUBMITTED)  # the key of another form
+    return await Comment.get(id=done.comment_id)
 
 
 async def _mail_comment(settings: Settings, author: User, ticket: Ticket, comment: Comment) -> None:
