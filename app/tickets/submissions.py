@@ -29,10 +29,6 @@ async def earlier(user: User, key: str) -> Submission | None:
     return await Submission.get_or_none(key=key, user_id=user.id) if key else None
 
 
-async def key_taken(key: str) -> bool:
-    return await Submission.filter(key=key).exists()
-
-
 async def remember(user: User, key: str, ticket: Ticket, comment: Comment | None = None) -> None:
     """Store the key with what it created; raises IntegrityError when another request stored it first."""
     if key:
