@@ -115,8 +115,13 @@ async def create_user(email: str, full_name: str, roles: tuple[str, ...], compan
 @main.command()
 @run_async
 async def demo() -> None:
-    """Load the demo companies, users and content, and print the demo logins."""
+    """Load the demo companies, users and content, and print the demo logins (refused in production)."""
     from app.demo import load_demo
+
+    if get_settings().environment == "production":
+        # Demo accounts share one published password: never create them where real people log in.
+        raise click.ClickException("sportello demo refuses to run with ENVIRONMENT=production: "
+                                   "it would create accounts with a published password.")
     from app.kb.demo import load_demo_kb
 
     await migrate_database()

@@ -4,6 +4,8 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
+from tortoise.queryset import QuerySet
+
 from app.accounts.models import User
 from app.i18n import N_, _
 from app.permissions import Action, allowed
@@ -13,6 +15,7 @@ from app.tickets.choices import LabelledStrEnum, Priority, Severity
 from app.tickets.listing import ticket_sla
 from app.tickets.models import Attachment, Category, Comment, EventKind, Product, Ticket, TicketEvent, WorkLog
 from app.tickets.promote import is_promotable, promoted
+from app.tickets.submissions import new_key
 from app.tickets.workflow import Actor, Event, Status, TicketType, allowed_events, can
 
 BUTTON_EVENTS_EXCLUDED = frozenset({Event.CUSTOMER_REPLY, Event.AUTO_CLOSE})
@@ -67,6 +70,12 @@ def duration(value: timedelta | None) -> str:
     return _("%(hours)s h %(minutes)s min", hours=minutes // 60, minutes=minutes % 60)
 
 
+def visible_attachments(user: User, ticket: Ticket) -> QuerySet[Attachment]:
+    """The ticket's files this viewer may list and open: a requester never gets those of internal notes."""
+    query = Attachment.filter(ticket_id=ticket.id)
+    return query if allowed(user, Action.READ_INTERNAL_NOTES, ticket) else query.filter(internal=False)
+
+
 def actions_for(user: User, ticket: Ticket) -> list[Event]:
     if not allowed(user, Action.CHANGE_TICKET_STATUS, ticket):
         return []
@@ -96,8 +105,8 @@ async def detail_context(user: User, ticket: Ticket) -> dict[str, Any]:
         "ticket": ticket,
         "comments": comments,
         # The listed facts only: an attachment's extracted text (up to 100,000 characters) is for the index.
-        "attachments": await Attachment.filter(ticket_id=ticket.id).order_by("id").values(
-            "id", "original_name", "size", "created_at", uploader="uploaded_by__full_name"),
+        "attachments": await visible_attachments(user, ticket).order_by("id").values(
+            "id", "original_name", "size", "created_at", "internal", uploader="uploaded_by__full_name"),
         "events": await events_query,
         "sla": ticket_sla(ticket, cal, now),
         "actions": actions_for(user, ticket),
@@ -113,6 +122,7 @@ async def detail_context(user: User, ticket: Ticket) -> dict[str, Any]:
         "typed": {},
         "duration": duration,
         "today": service.local_today().isoformat(),
+        "submission_key": new_key(),  # the comment form's one-time key
     }
     if staff:
         context.update(

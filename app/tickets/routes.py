@@ -14,11 +14,11 @@ from app.accounts.models import User, UserStatus
 from app.auth import require_user
 from app.i18n import N_, _
 from app.insights.service import record_ticket_opened
-from app.tickets import admin_routes, listing, service
+from app.tickets import admin_routes, listing, service, submissions
 from app.tickets.access import can_see, sees_company_tickets, ticket_for
 from app.tickets.choices import Priority, Severity
-from app.tickets.detail import detail_context
-from app.tickets.models import Attachment, Category, Channel, Product, Ticket
+from app.tickets.detail import detail_context, visible_attachments
+from app.tickets.models import Category, Channel, Product, Ticket
 from app.tickets.promote import routes as promote_routes
 from app.tickets.similar import routes as similar_routes
 from app.tickets.suggestions import review_context
@@ -30,7 +30,7 @@ from app.permissions import Action, allowed
 from app.routing import route
 
 FORM_FIELDS = ("title", "ticket_type", "priority", "severity", "category", "product", "description", "channel",
-               "requester")
+               "requester", submissions.KEY_FIELD)
 TOO_LARGE = N_("The upload is too large or has too many parts: at most 5 files of %(mb)s MB each.")
 
 
@@ -93,7 +93,7 @@ async def queues(request: Request) -> Response:
 async def new_ticket(request: Request) -> Response:
     user = require_user(request)
     context = {**await _form_choices(user), "form": {"priority": "media", "severity": "non_bloccante",
-                                                     "channel": "phone"}}
+                                                     "channel": "phone"}, "submission_key": submissions.new_key()}
     if request.method != "POST":  # ?title= comes from a search that found nothing
         context["form"]["title"] = request.query_params.get("title", "").strip()[:service.MAX_TITLE]
         return render(request, "tickets/new.html", context)
@@ -110,7 +110,8 @@ async def new_ticket(request: Request) -> Response:
         if not confirmed:  # without JavaScript a requester first sees the answers we already know
             return render(request, "tickets/new.html", {**context, **await review_context(request, user, values)})
         requester = await _requester_choice(user, values["requester"])
-        ticket = await service.create_ticket(app_settings(request), user, data, requester, uploads=uploads_in(form))
+        ticket = await service.create_ticket(app_settings(request), user, data, requester, uploads=uploads_in(form),
+                                             submission=values[submissions.KEY_FIELD])
     except service.TicketError as error:
         review = {} if on_behalf else await review_context(request, user, values)
         return render(request, "tickets/new.html", {**context, **review, "error": _(str(error))}, status_code=400)
@@ -176,9 +177,11 @@ def ticket_action(action: TicketAction) -> Callable[[Request], Awaitable[Respons
 @ticket_action
 async def post_comment(request: Request, user: User, ticket: Ticket) -> Response:
     form = await read_upload_form(request)
-    request.state.typed = {"body": field(form, "body"), "internal": field(form, "internal")}
+    request.state.typed = {"body": field(form, "body"), "internal": field(form, "internal"),
+                           "submission": field(form, submissions.KEY_FIELD)}
     await service.add_comment(app_settings(request), user, ticket, field(form, "body"),
-                              internal=field(form, "internal") == "on", uploads=uploads_in(form))
+                              internal=field(form, "internal") == "on", uploads=uploads_in(form),
+                              submission=field(form, submissions.KEY_FIELD))
     flash(request, _("Your comment was added."), "success")
     return redirect(f"/tickets/{ticket.code}#comments")
 
@@ -194,7 +197,7 @@ async def post_attachments(request: Request, user: User, ticket: Ticket) -> Resp
 async def get_attachment(request: Request) -> Response:
     user = require_user(request)
     ticket = await ticket_for(user, request.path_params["ref"])
-    row = await Attachment.get_or_none(id=request.path_params["attachment_id"], ticket_id=ticket.id)
+    row = await visible_attachments(user, ticket).get_or_none(id=request.path_params["attachment_id"])
     folder = service.attachments_dir(app_settings(request))
     if row is None or not can_see(user, ticket) or not (folder / row.stored_name).is_file():
         raise HTTPException(status_code=404)
