@@ -156,7 +156,10 @@ async def document_status(request: Request) -> Response:
 
 async def document_file(request: Request) -> Response:
     document = await _readable_document(request)
-    return serve_stored(documents.documents_dir(app_settings(request)), documents.stored_file(document))
+    folder = documents.documents_dir(app_settings(request))
+    if not (folder / document.stored_name).is_file():  # lost from the disk: the row alone serves nothing
+        raise HTTPException(status_code=404)
+    return serve_stored(folder, documents.stored_file(document))
 
 
 async def document_delete(request: Request) -> Response:
