@@ -189,18 +189,6 @@ async def record_ticket_opened(session: Session) -> int:
     return await SearchEvent.filter(id__in=ids).update(ticket_followed=True)
 
 
-async def record_deflection(session: Session, hit_id: str | None) -> int:
-    """The visitor says a hit solved his problem: his searches of the last FOLLOW_WINDOW deflected a ticket."""
-    ids = await _recent_ids(session)
-    _forget(session)
-    if not ids:
-        return 0
-    hit = clean_hit_id(hit_id)
-    if hit is not None:
-        await SearchEvent.filter(id=max(ids), opened_hit_id=None).update(opened_hit_id=hit)
-    return await SearchEvent.filter(id__in=ids, ticket_followed=False).update(deflected=True)
-
-
 def search_that_opened(session: Session, hit_id: str) -> int | None:
     """The trail's search from whose results `hit_id` was opened last, for its "this solved my problem"."""
     stored = session.get(OPENED_KEY)

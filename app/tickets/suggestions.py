@@ -21,7 +21,7 @@ from app.accounts.models import User
 from app.auth import require_user
 from app.i18n import get_locale
 from app.insights.models import Purpose
-from app.insights.service import Session, open_link, record_deflection, record_open, record_search, role_of
+from app.insights.service import Session, open_link, record_open, record_search, record_solved, role_of
 from app.kb import service as kb_service
 from app.kb.content import article_url, render_article
 from app.kb.models import Article, Document, DocumentPage
@@ -189,9 +189,10 @@ async def suggestion_preview(request: Request) -> Response:
 
 
 async def suggestion_solved(request: Request) -> Response:
-    """POST (hit): the requester's problem is solved; nothing he typed is kept, no ticket is opened."""
+    """POST (event, hit): the answer that lookup `event` showed solved the problem; nothing he typed is kept,
+    no ticket is opened, and that one lookup counts one deflection."""
     form = await read_form(request)
-    await record_deflection(request.session, field(form, "hit") or None)
+    await record_solved(request.session, _number(field(form, "event")), field(form, "hit") or None)
     if request.headers.get("HX-Request"):
         return render(request, "tickets/_suggest_solved.html")
     return render(request, "tickets/new.html", {"solved": True})
