@@ -47,7 +47,10 @@ def serve(host: str, port: int, reload: bool) -> None:
     """Serve the portal over HTTP."""
     import uvicorn
 
-    uvicorn.run("app.main:create_app", factory=True, host=host, port=port, reload=reload, proxy_headers=True)
+    proxies = get_settings().trusted_proxy_list
+    # Without TRUSTED_PROXIES no forwarded header is believed (uvicorn would otherwise trust 127.0.0.1).
+    uvicorn.run("app.main:create_app", factory=True, host=host, port=port, reload=reload,
+                proxy_headers=bool(proxies), forwarded_allow_ips=proxies or None)
 
 
 async def migrate_database() -> None:
@@ -112,8 +115,13 @@ async def create_user(email: str, full_name: str, roles: tuple[str, ...], compan
 @main.command()
 @run_async
 async def demo() -> None:
-    """Load the demo companies, users and content, and print the demo logins."""
+    """Load the demo companies, users and content, and print the demo logins (refused in production)."""
     from app.demo import load_demo
+
+    if get_settings().environment == "production":
+        # Demo accounts share one published password: never create them where real people log in.
+        raise click.ClickException("sportello demo refuses to run with ENVIRONMENT=production: "
+                                   "it would create accounts with a published password.")
     from app.kb.demo import load_demo_kb
 
     await migrate_database()

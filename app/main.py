@@ -10,19 +10,21 @@ from starlette.middleware import Middleware
 from starlette.middleware.sessions import SessionMiddleware
 from starlette.requests import Request
 from starlette.responses import Response
-from starlette.routing import BaseRoute, Mount, Route
+from starlette.routing import BaseRoute, Mount
 from starlette.staticfiles import StaticFiles
 from tortoise.contrib.starlette import RegisterTortoise
 
-from app.auth import CurrentUserMiddleware, login_required
+from app.auth import CurrentUserMiddleware
 from app.db import APP_DIR, tortoise_config
 from app.i18n import _
 from app.jobs import Job, running
 from app.mail.service import deliver_due, mail_queued
 from app.mail.transport import make_transport
+from app.permissions import Action
+from app.routing import route
 from app.searching.engine import close_engines
 from app.searching.service import open_search
-from app.security import CSRFMiddleware
+from app.security import CSRFMiddleware, SecurityHeadersMiddleware
 from app.settings import Settings, get_settings
 from app.timing import ServerTimingMiddleware
 from app.web import TEMPLATE_DIR, render
@@ -30,7 +32,6 @@ from app.web import TEMPLATE_DIR, render
 STATIC_DIR = TEMPLATE_DIR.parent / "static"
 
 
-@login_required
 async def home(request: Request) -> Response:
     return render(request, "home.html")
 
@@ -41,7 +42,8 @@ async def health(request: Request) -> Response:
 
 async def http_error(request: Request, exc: Exception) -> Response:
     status = exc.status_code if isinstance(exc, HTTPException) else 500
-    titles = {403: _("Not allowed"), 404: _("Page not found"), 405: _("Not allowed"), 413: _("Too large")}
+    titles = {403: _("Not allowed"), 404: _("Page not found"), 405: _("Not allowed"), 413: _("Too large"),
+              429: _("Too many attempts")}
     detail = exc.detail if isinstance(exc, HTTPException) and status not in (404, 405) else ""
     return render(request, "error.html", {"title": titles.get(status, _("Something went wrong")), "detail": detail},
                   status_code=status)
@@ -80,6 +82,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
 
     middleware = [
         Middleware(ServerTimingMiddleware),
+        Middleware(SecurityHeadersMiddleware, production=settings.environment == "production"),
         Middleware(CSRFMiddleware, trusted_origins=(settings.base_url,)),
         Middleware(
             SessionMiddleware,
@@ -92,8 +95,8 @@ def create_app(settings: Settings | None = None) -> Starlette:
         Middleware(CurrentUserMiddleware, default_locale=settings.default_locale),
     ]
     routes = [
-        Route("/", home),
-        Route("/healthz", health),
+        route("/", home, Action.USE_PORTAL),
+        route("/healthz", health, Action.BROWSE, temporary_ok=True),
         *domain_routes(),
         Mount("/static", StaticFiles(directory=str(STATIC_DIR)), name="static"),
     ]

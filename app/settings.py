@@ -40,6 +40,10 @@ class Settings(BaseSettings):
     )
     run_jobs: bool = Field(True, description="Run the mail sender and other background jobs in this process.")
     upload_max_mb: int = Field(25, description="Largest accepted upload, in megabytes.")
+    trusted_proxies: str = Field(
+        "", description="Comma-separated addresses of reverse proxies whose X-Forwarded-For/-Proto are believed "
+        "(empty = none: the client address is the peer's).",
+    )
     auto_close_days: int = Field(3, description="Resolved tickets close by themselves after this many quiet days.")
 
     @model_validator(mode="after")
@@ -61,6 +65,10 @@ class Settings(BaseSettings):
     @property
     def allowed_domains(self) -> frozenset[str]:
         return frozenset(d.strip().lower() for d in self.registration_domains.split(",") if d.strip())
+
+    @property
+    def trusted_proxy_list(self) -> list[str]:
+        return [a.strip() for a in self.trusted_proxies.split(",") if a.strip()]
 
     @property
     def mail_sink_dir(self) -> Path:

@@ -2,9 +2,18 @@
 
 Routes parse multipart bodies with `request.form(max_part_size=...)`; Starlette spools each file to a
 temporary file, and `store_upload` copies it in chunks, so a large upload never sits in memory.
+
+A file is written under a partial name (`<stored name>.partial`) and becomes a stored file only by `publish`,
+which callers run once the row that names it is committed. So a process killed mid-copy or before its commit
+leaves only a partial file, and `sweep` (a background job) removes partials older than an hour and stored
+files no row names.
 """
 
+import contextlib
+import os
 import secrets
+import time
+from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -18,6 +27,8 @@ from app.i18n import N_
 
 CHUNK = 256 * 1024
 TEXT_SNIFF_BYTES = 4096
+PARTIAL_SUFFIX = ".partial"
+STALE_PARTIAL_SECONDS = 3600.0  # far beyond any upload's copy and commit: older partials belong to no request
 
 # Sniffed MIME type → extension kept on disk. Office documents are zip containers and sniff as such.
 ALLOWED_TYPES: dict[str, str] = {
@@ -75,7 +86,8 @@ def safe_original_name(name: str | None) -> str:
 
 
 async def store_upload(upload: UploadFile, directory: Path, max_bytes: int) -> StoredFile:
-    """Copy the upload to `directory` under a random name; nothing is left behind when it is refused."""
+    """Copy the upload to `directory` under a random partial name; nothing is left behind when it is refused.
+    Call `publish` once the row naming it is committed."""
     await upload.seek(0)
     head = await upload.read(8192)
     if not head:
@@ -85,7 +97,7 @@ async def store_upload(upload: UploadFile, directory: Path, max_bytes: int) -> S
         raise UploadRefused(N_("This type of file is not accepted."))
     directory.mkdir(parents=True, exist_ok=True)
     stored_name = f"{secrets.token_hex(16)}.{ALLOWED_TYPES[content_type]}"
-    target = directory / stored_name
+    target = partial_path(directory, stored_name)
     size = 0
     try:
         async with aiofiles.open(target, "wb") as out:
@@ -102,10 +114,53 @@ async def store_upload(upload: UploadFile, directory: Path, max_bytes: int) -> S
     return StoredFile(stored_name, safe_original_name(upload.filename), content_type, size)
 
 
+def partial_path(directory: Path, stored_name: str) -> Path:
+    return directory / f"{Path(stored_name).name}{PARTIAL_SUFFIX}"
+
+
+async def publish(directory: Path, stored: Iterable[StoredFile]) -> None:
+    """Turn partial files into stored ones; an atomic rename, so a reader sees the whole file or none."""
+    for item in stored:
+        await aiofiles.os.replace(partial_path(directory, item.stored_name), directory / item.stored_name)
+
+
 async def remove_stored(directory: Path, stored_name: str) -> None:
-    path = directory / Path(stored_name).name
-    if path.exists():
-        await aiofiles.os.remove(path)
+    for path in (directory / Path(stored_name).name, partial_path(directory, stored_name)):
+        if path.exists():
+            await aiofiles.os.remove(path)
+
+
+KnownNames = Callable[[list[str]], Awaitable[set[str]]]
+
+
+@dataclass(frozen=True)
+class Sweep:
+    removed: list[str]
+    published: list[str]  # partials whose row had committed before the process died: kept, under their name
+
+
+async def sweep(directory: Path, known: KnownNames, now: float | None = None,
+                partial_max_age: float = STALE_PARTIAL_SECONDS) -> Sweep:
+    """Remove the files of `directory` that no request will ever finish: partials older than
+    `partial_max_age` whose row never committed, and stored files that `known` (stored names -> those a row
+    names) does not know. The folder is listed before the rows are read: a file published after its commit
+    is then always known."""
+    if not directory.is_dir():
+        return Sweep([], [])
+    moment = time.time() if now is None else now
+    files = [entry for entry in os.scandir(directory) if entry.is_file()]
+    stale = [e for e in files if e.name.endswith(PARTIAL_SUFFIX) and moment - e.stat().st_mtime > partial_max_age]
+    stored = [e.name for e in files if not e.name.endswith(PARTIAL_SUFFIX)]
+    finished = [e.name.removesuffix(PARTIAL_SUFFIX) for e in stale]
+    named = await known(stored + finished)
+    removed = [name for name in stored if name not in named]
+    published = [name for name in finished if name in named and not (directory / name).exists()]
+    removed += [f"{name}{PARTIAL_SUFFIX}" for name in finished if name not in published]
+    await publish(directory, (StoredFile(name, name, "", 0) for name in published))
+    for name in removed:
+        with contextlib.suppress(FileNotFoundError):
+            await aiofiles.os.remove(directory / name)
+    return Sweep(removed, published)
 
 
 def serve_stored(directory: Path, stored: StoredFile, *, inline_allowed: bool = True) -> FileResponse:

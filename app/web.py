@@ -11,6 +11,7 @@ from starlette.responses import RedirectResponse, Response
 from starlette.templating import Jinja2Templates
 
 from app import i18n
+from app.permissions import Action, allowed
 from app.settings import Settings
 
 TEMPLATE_DIR = Path(__file__).resolve().parent.parent / "templates"
@@ -39,6 +40,15 @@ def _current_locale(_context: Any) -> str:
 
 
 templates.env.globals["current_locale"] = _current_locale
+
+
+@pass_context
+def _can(context: Any, action: str, resource: Any = None) -> bool:
+    """`can("edit-kb")` in a template: the permission API, asked for the page's user."""
+    return allowed(context.get("user"), Action(action), resource)
+
+
+templates.env.globals["can"] = _can
 
 
 def render(request: Request, name: str, context: dict[str, Any] | None = None, status_code: int = 200) -> Response:

@@ -7,7 +7,10 @@
 A fresh portal (temporary DATA_DIR, SQLite migrated the way `sportello migrate` does) imports
 every FAQ as a Markdown article through the knowledge-base importer (app/kb/importer.py), the
 search outbox is drained into the embedded engine, then every question is asked anonymously
-through app.searching.service.search_for, the function behind the new-ticket suggestions.
+through app.searching.service.search_for, as the new-ticket suggestions (purpose "suggest") and as
+the search page ("search") ask. Beside it, on the same questions, the naive reference
+(benchmarks/naive_bm25.py: one plain tantivy BM25 query over question + answer + tags), and each
+figure again on the first and the second half of the questions.
 `--direct` is the fallback that skips the portal and indexes SearchDocuments straight into an
 engine (for when the importer is broken): its numbers say nothing about the import path.
 The collections stay outside the repository (see their licences); nothing is copied here.
@@ -31,6 +34,7 @@ from pathlib import Path
 
 import yaml
 
+from benchmarks.naive_bm25 import rank
 from benchmarks.relevance_metrics import evaluate
 from benchmarks.stats import table
 from search.embedded import EmbeddedEngine
@@ -168,11 +172,28 @@ async def ask_direct(faqs: list[Faq], questions: list[tuple[str, str]], language
         return results
 
 
-def write_run(path: Path, runs: dict[str, list[tuple[str, float]]]) -> None:
+def write_run(path: Path, runs: Runs) -> None:
     with path.open("w", encoding="utf-8") as out:
         for qid, ranked in runs.items():
             for faq_id, score in ranked[:RUN_DEPTH]:
                 out.write(f"{qid}\t{faq_id}\t{score:.4f}\n")
+
+
+def halves(questions: list[tuple[str, str]]) -> dict[str, set[str]]:
+    """All questions, and the first and second half of the file: a change that helps only one half is noise."""
+    qids = [qid for qid, _ in questions]
+    middle = len(qids) // 2
+    return {"all": set(qids), "1st half": set(qids[:middle]), "2nd half": set(qids[middle:])}
+
+
+def score_rows(system: str, purpose: str, runs: Runs, judgments: dict[str, set[str]],
+               parts: dict[str, set[str]]) -> list[list[str]]:
+    rows = []
+    for part, qids in parts.items():
+        judged = {qid: judgments[qid] for qid in qids if qid in judgments}
+        scores = evaluate({qid: [faq_id for faq_id, _ in runs.get(qid, [])] for qid in judged}, judged)
+        rows.append([system, purpose, part, *(f"{value:.4f}" for value in scores.values())])
+    return rows
 
 
 async def main(arguments: argparse.Namespace) -> None:
@@ -183,15 +204,19 @@ async def main(arguments: argparse.Namespace) -> None:
     purposes = PURPOSES if arguments.purpose == "both" else (arguments.purpose,)
     modes = MODES if arguments.mode == "both" else (arguments.mode,)
     variants = [(purpose, mode) for purpose in purposes for mode in modes]
-    results = await ask(faqs, questions, arguments.language, variants, arguments.vector_cache)
+    portal = await ask(faqs, questions, arguments.language, variants, arguments.vector_cache)
+    naive = rank(faqs, questions, arguments.language, RUN_DEPTH)
+    for (purpose, mode), runs in portal.items():
+        write_run(run_path(arguments.out, purpose, mode, len(variants)), runs)
+    write_run(arguments.out.with_suffix(f".naive{arguments.out.suffix}"), naive)
+    parts = halves(questions)
+    rows = [row for (purpose, mode), runs in portal.items()
+            for row in score_rows(f"portal {mode}", purpose, runs, judgments, parts)]
+    rows += score_rows("naive BM25", "(any)", naive, judgments, parts)
     path = "direct engine (fallback)" if arguments.direct else "portal: KB importer + outbox + search_for"
     print(f"{len(faqs)} FAQ, {len(questions)} questions, {len(judgments)} judged; path: {path}")
-    rows = []
-    for (purpose, mode), runs in results.items():
-        write_run(run_path(arguments.out, purpose, mode, len(variants)), runs)
-        scores = evaluate({qid: [faq_id for faq_id, _ in ranked] for qid, ranked in runs.items()}, judgments)
-        rows.append([purpose, mode, *(f"{value:.4f}" for value in scores.values())])
-    print(table(["purpose", "mode", *scores], rows))
+    metrics = list(evaluate({}, {"-": {"-"}}))
+    print(table(["system", "purpose", "questions", *metrics], rows))
 
 
 def run_path(out: Path, purpose: str, mode: str, variants: int) -> Path:

@@ -20,7 +20,7 @@ import re
 import shutil
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
@@ -30,10 +30,15 @@ from markupsafe import Markup, escape
 from tantivy import Occur, Query
 
 from search import access
-from search.embedded_query import plan_query, query_filters, restrict, visibility_query
-from search.embedded_stats import GroupStats, tighten
+from search.arrange import PAGES_PER_MANUAL, arrange, decode
+from search.embedded_query import (
+    LANGUAGE_TIER, match_query, query_filters, ranking_query, reader_language_first, restrict, visibility_query,
+)
+from search.embedded_stats import fallbacks
 from search.embedded_schema import (
+    ARRANGEMENT,
     SCHEMA_VERSION,
+    StopWords,
     build_schema,
     field_text,
     from_stored,
@@ -62,8 +67,12 @@ OUR_SCHEMA = int(SCHEMA_VERSION.removeprefix("v"))
 SNIPPET_WORDS = {"search": 30, "similar": 30, "suggest": 14}
 FACET_SIZE = 200
 MLT_TERMS = 25
+WEAK_SHARE = 0.1  # a word in a tenth of the index is weak evidence that two cases are alike
+WEAK_FLOOR = 20
 SNIPPET_SCAN_CHARS = 12_000  # about 1,800 words: a long manual page
-LONG_SUGGESTION_GROUPS = 4
+# Candidates read past the last hit shown: where a manual's next best pages and the other language
+# versions of the articles shown are looked for.
+ARRANGE_REACH = 20
 
 Facets = dict[str, dict[str, int]]
 _FACET_THREADS = ThreadPoolExecutor(max_workers=2, thread_name_prefix="search-facets")
@@ -127,7 +136,7 @@ class EmbeddedEngine:
             if key:
                 table[key] = tuple(" ".join(tokenize_plain(a)) for a in alternatives if tokenize_plain(a))
         self._synonyms = table
-        self._stop_words = frozenset(w for word in lexicon.stop_words for w in tokenize_plain(word))
+        self._stop_words = StopWords(frozenset(w for word in lexicon.stop_words for w in tokenize_plain(word)))
 
     # -- storage ---------------------------------------------------------------------------
 
@@ -313,18 +322,37 @@ class EmbeddedEngine:
             found = searcher.search(final, query.limit, count=True, offset=query.offset, **order)
             return self._collect(searcher, found, facets, query, plan, started, by_date=True)
         embedding = self.semantic.start_query(query.text) if self.semantic is not None else None
-        plan, stats = tighten(searcher, plan, fields)
-        for required in _word_requirements(stats, query.purpose):
-            matching = restrict(schema, plan_query(schema, plan, fields, required, scoring=False), visible, filters,
-                                query.exclude_ids)
-            facets = None if embedding else _start_facets(searcher, matching, query)
-            final = restrict(schema, plan_query(schema, plan, fields, required), visible, filters, query.exclude_ids)
-            found = searcher.search(final, query.limit, count=True, offset=query.offset)
-            if found.count:
-                break
-        if embedding is not None:  # the one hybrid hook: this lexical ranking fused with the nearest vectors
-            return self._hybrid(generation, searcher, embedding.result(), final, matching, query, plan, started)
-        return self._collect(searcher, found, facets, query, plan, started)
+        plan = fallbacks(searcher, schema, plan, fields, visible)
+        matching = restrict(schema, match_query(schema, plan, fields), visible, filters, query.exclude_ids)
+        language = text_language(query.principal.language)
+        scoring = reader_language_first(schema, ranking_query(schema, plan, fields), language)
+        final = restrict(schema, scoring, visible, filters, query.exclude_ids)
+        vector = embedding.result() if embedding is not None else None
+        if vector is not None:  # the one hybrid hook: this lexical ranking fused with the nearest vectors
+            return self._hybrid(generation, searcher, vector, final, matching, query, plan, started)
+        return self._arranged(searcher, final, _start_facets(searcher, matching, query), query, plan, language,
+                              started)
+
+    def _arranged(
+        self, searcher: tantivy.Searcher, final: Query, facets: Future[Facets] | None, query: SearchQuery,
+        plan: QueryPlan, language: str, started: float,
+    ) -> SearchResult:
+        """The ranked hits of `final` after search.arrange (manual pages grouped, one language version
+        per article), scores without the language tier; `total` less the candidates left out."""
+        shown = query.offset + query.limit
+        found = searcher.search(final, shown + ARRANGE_REACH, count=True)
+        candidates = [(searcher.doc(address), score) for score, address in found.hits]
+        placements = [decode(stored.get_first(ARRANGEMENT) or "") for stored, _ in candidates]
+        every_page = query.kinds == ("manual_page",)
+        order, dropped = arrange(placements, None if every_page else PAGES_PER_MANUAL)
+        matchers: dict[str, Matcher] = {}
+        hits = []
+        for i in order[query.offset : shown]:
+            stored, score = candidates[i]
+            tier = LANGUAGE_TIER if placements[i].language == language else 0.0
+            hits.append(self._hit(stored_json(stored), float(score) - tier, query, plan, matchers))
+        counts = facets.result() if facets is not None else {name: {} for name in FACET_FIELDS}
+        return SearchResult(hits, max(found.count - dropped, len(hits)), counts, _elapsed(started))
 
     def _hybrid(
         self, generation: _Generation, searcher: tantivy.Searcher, vector: Any, ranked: Query, matching: Query,
@@ -383,13 +411,13 @@ class EmbeddedEngine:
         document_fields = {f"{name}_{language}": [text] for name, text in texts.items() if text.strip()}
         if not document_fields:
             return SearchResult([], 0, {}, _elapsed(started))
-        stop_words = sorted(self._stop_words | {stem(w, language) for w in self._stop_words})
+        searcher = generation.index.searcher()
         scoring = Query.more_like_this_document_fields_query(
-            generation.schema, document_fields, min_doc_frequency=1, min_term_frequency=1,
-            max_query_terms=MLT_TERMS, min_word_length=3, stop_words=stop_words,
+            generation.schema, document_fields, min_doc_frequency=1, max_doc_frequency=_weak_frequency(searcher),
+            min_term_frequency=1, max_query_terms=MLT_TERMS, min_word_length=3,
+            stop_words=self._weak_words(texts.values(), language),
         )
         final = restrict(generation.schema, scoring, visible, filters, excluded)
-        searcher = generation.index.searcher()
         highlight_text = " ".join(texts.get("title", "").split()[:5]) if source else doc_id_or_text
         plan = build_plan(highlight_text, tokenize_plain, {}, self._stop_words, prefix_last=False, allow_typos=False)
         vector = self._similar_vector(generation, source, doc_id_or_text)
@@ -406,6 +434,13 @@ class EmbeddedEngine:
         if source is not None:
             return generation.vectors.vector_of(source.id)
         return self.semantic.embedder.query(text)
+
+    def _weak_words(self, texts: Iterable[str], language: str) -> list[str]:
+        """The texts' stop words (lexicon and Snowball), as written and as stemmed: more-like-this
+        compares them with the analysed terms of the language's fields."""
+        words = self._stop_words.among([word for text in texts for word in tokenize_plain(text)])
+        words |= self._stop_words.lexicon_words
+        return sorted(words | {stem(word, language) for word in words})
 
     def _visible_source(self, generation: _Generation, doc_id: str, query: SearchQuery) -> SearchDocument | None:
         if not _looks_like_id(doc_id):
@@ -475,16 +510,10 @@ def _marked(text: str, matcher: Matcher) -> Markup:
     return render(text, len(words), token_spans(text), matches, None) if matches else Markup(escape(text).strip())
 
 
-def _word_requirements(stats: list[GroupStats], purpose: str) -> tuple[int, ...]:
-    """Every word first; when no document has them all, any of them (Meilisearch's matching
-    strategy, in one step: ranking already puts documents with more of the words first). A word
-    that can match nothing skips the first pass, and so does a long text typed for suggestions,
-    which seldom has every word in one document: its best matches are those with the most words."""
-    if len(stats) < 2 or any(group.certainly_empty for group in stats):
-        return (1,)
-    if purpose == "suggest" and len(stats) >= LONG_SUGGESTION_GROUPS:
-        return (1,)
-    return (len(stats), 1)
+def _weak_frequency(searcher: tantivy.Searcher) -> int:
+    """More documents than this hold a word too common to tell similar cases apart ("problema",
+    "buongiorno"): more-like-this leaves it out. Small indexes have no such statistics to trust."""
+    return max(WEAK_FLOOR, int(WEAK_SHARE * searcher.num_docs))
 
 
 def _bounded(text: str) -> tuple[str, bool]:

@@ -15,12 +15,20 @@ from search.embedded_schema import (
 from search.plan import Alternative, QueryPlan, TermGroup
 from search.types import Principal, SearchQuery
 
-# title > tags > resolution/body > staff_body
-FIELD_WEIGHTS: dict[str, float] = {"title": 4.0, "tags": 3.0, "resolution": 1.6, "body": 1.5, "staff_body": 1.0}
-# Tiers mimic Meilisearch's ranking: a word found exactly beats one found by prefix, which beats a typo.
-EXACT_BONUS = 10.0
-PREFIX_BONUS = 3.0
-TYPO_WEIGHT = 0.1
+# A word's score: BM25 over all of a document's public text (one field: document-wide IDF and length
+# norm) times ALL_TEXT_WEIGHT, plus BM25 in each field times the field's weight, so a word in the title
+# or the tags says more than one in the body. Set on general grounds, then checked on both benchmark
+# collections and both halves of each (benchmarks/README.md): the neighbourhood scores the same.
+ALL_TEXT_WEIGHT = 1.5
+FIELD_WEIGHTS: dict[str, float] = {"title": 2.0, "tags": 1.5, "resolution": 0.6, "body": 0.5, "staff_body": 0.3}
+SYNONYM_WEIGHT = 0.4  # a synonym stands for the word typed, with less certainty
+PHRASE_WEIGHT = 1.0  # a synonym phrase ("busta paga"), matched anywhere in the public text
+# Fallbacks (a word no visible document has exactly): constant scores on the scale of one BM25 term.
+PREFIX_SCORE = 1.0
+TYPO_SCORE = 0.5
+# The reader's language first: added to every hit in that language, above any BM25 sum a query can
+# reach, and subtracted again from the score reported. A power of two keeps the float32 sum exact enough.
+LANGUAGE_TIER = 1024.0
 LAZY_TERMS = 16
 
 
@@ -89,42 +97,56 @@ def restrict(
     return Query.boolean_query(clauses)
 
 
-def plan_query(
-    schema: tantivy.Schema, plan: QueryPlan, fields: Sequence[str], required: int, scoring: bool = True
-) -> Query:
-    """Documents with at least `required` of the plan's groups. `scoring=False` builds the same
-    match set in its cheapest form (for counting facets, where scores are not needed)."""
-    build = group_query if scoring else group_match
-    groups = [(Occur.Should, build(schema, group, fields)) for group in plan.groups]
-    return Query.boolean_query(groups, max(1, min(required, len(groups))))
+def ranking_query(schema: tantivy.Schema, plan: QueryPlan, fields: Sequence[str]) -> Query:
+    """Documents with any of the plan's words, scored by BM25 over the weighted fields (a sum of
+    per-field BM25 clauses, each with its own IDF and length norm, boosted by the field's weight).
 
-
-def group_query(schema: tantivy.Schema, group: TermGroup, fields: Sequence[str]) -> Query:
-    """One flat union per group (each level of nesting costs a pass over the matching documents).
-
-    Any exact (or stemmed) word or phrase of the group earns EXACT_BONUS once; per-field BM25
-    ranks the `ranked` words among those (a phrase earns the bonus only); typo and prefix matches
-    add small constant scores."""
-    words = _single_words(group)
-    exact = [Query.term_query(schema, field, term) for word in words for field, term in exact_terms(fields, word)]
-    exact += [query for phrase in _phrases(group) for query in phrase_queries(schema, fields, phrase)]
-    any_exact = Query.boolean_query([(Occur.Should, q) for q in exact], 1)
-    clauses = [(Occur.Should, Query.const_score_query(any_exact, EXACT_BONUS))]
-    ranked = [alt.words[0] for alt in group.alternatives if len(alt.words) == 1 and alt.ranked]
-    for field in fields:
-        terms = [q for word in ranked for q in _ranking_terms(schema, field, word)]
-        clauses += [(Occur.Should, Query.boost_query(q, FIELD_WEIGHTS[field])) for q in terms]
-    for alternative in group.alternatives:
-        if len(alternative.words) == 1:
-            for field, weight in _loose_fields(fields):
-                clauses += _loose_clauses(schema, field, weight, alternative)
+    One flat union: nothing is required, so a document holding fewer of the words still comes back,
+    below those holding more (or rarer) ones."""
+    clauses = [clause for group in plan.groups for clause in _group_clauses(schema, group, fields)]
     return Query.boolean_query(clauses, 1)
 
 
+def reader_language_first(schema: tantivy.Schema, scoring: Query, language: str) -> Query:
+    """`scoring` with LANGUAGE_TIER added to the documents in `language`: they rank first."""
+    tier = Query.const_score_query(Query.term_query(schema, "language", language), LANGUAGE_TIER)
+    return Query.boolean_query([(Occur.Must, scoring), (Occur.Should, tier)])
+
+
+def match_query(schema: tantivy.Schema, plan: QueryPlan, fields: Sequence[str]) -> Query:
+    """The documents `ranking_query` matches, in the cheapest form (for counting facets)."""
+    clauses = [(Occur.Should, group_match(schema, group, fields)) for group in plan.groups]
+    return Query.boolean_query(clauses, 1)
+
+
+def _group_clauses(schema: tantivy.Schema, group: TermGroup, fields: Sequence[str]) -> list[tuple[Occur, Query]]:
+    """The word typed at full weight, its synonyms at SYNONYM_WEIGHT; typo and prefix matches only where
+    the plan kept them (for words found nowhere exactly, see embedded_stats.fallbacks)."""
+    clauses: list[tuple[Occur, Query]] = []
+    own_phrases = set(_phrases(group))
+    for position, alternative in enumerate(group.alternatives):
+        weight = 1.0 if position == 0 else SYNONYM_WEIGHT
+        if len(alternative.words) > 1:
+            if alternative.words in own_phrases:
+                clauses += [(Occur.Should, Query.boost_query(q, weight * PHRASE_WEIGHT))
+                            for q in phrase_queries(schema, fields, alternative.words)]
+            continue
+        word = alternative.words[0]
+        clauses += [(Occur.Should, Query.boost_query(Query.term_query(schema, field, stem(word, language)),
+                                                     weight * ALL_TEXT_WEIGHT))
+                    for language, field in PUBLIC_STEMMED.items()]
+        for field in fields:
+            clauses += [(Occur.Should, Query.boost_query(q, weight * FIELD_WEIGHTS[field]))
+                        for q in _ranking_terms(schema, field, word)]
+        for field, field_weight in _loose_fields(fields):
+            clauses += _loose_clauses(schema, field, field_weight, alternative)
+    return clauses
+
+
 def group_match(schema: tantivy.Schema, group: TermGroup, fields: Sequence[str]) -> Query:
-    """The documents `group_query` matches, with fewer postings read: each word once per plain
+    """The documents the group's clauses match, with fewer postings read: each word once per plain
     field, by its loose form where it has one (which also finds the word itself), and once per
-    stemmed field; the title's own clauses are left out, as the combined public fields hold it."""
+    stemmed field."""
     clauses = [query for phrase in _phrases(group) for query in phrase_queries(schema, fields, phrase)]
     plain_fields = [PUBLIC_TEXT] + [f"{field}_plain" for field in _separate(fields)]
     for alternative in group.alternatives:
@@ -139,24 +161,29 @@ def group_match(schema: tantivy.Schema, group: TermGroup, fields: Sequence[str])
     return Query.boolean_query([(Occur.Should, q) for q in clauses], 1)
 
 
+def exact_match(schema: tantivy.Schema, group: TermGroup, fields: Sequence[str]) -> Query:
+    """Documents having one of the group's words (or stems) or phrases exactly: no typo, no prefix."""
+    clauses = [query for phrase in _phrases(group) for query in phrase_queries(schema, fields, phrase)]
+    clauses += [Query.term_query(schema, field, term) for word in _single_words(group)
+                for field, term in exact_terms(fields, word)]
+    return Query.boolean_query([(Occur.Should, q) for q in clauses], 1)
+
+
 def _single_words(group: TermGroup) -> list[str]:
     return [alt.words[0] for alt in group.alternatives if len(alt.words) == 1]
 
 
 def _phrases(group: TermGroup) -> list[tuple[str, ...]]:
     """The group's phrases, but for those holding one of its own words ("registro protocollo" for
-    "protocollo"): they find nothing that word does not, and earn the same bonus."""
+    "protocollo"): they find nothing that word does not."""
     words = set(_single_words(group))
     return [alt.words for alt in group.alternatives if len(alt.words) > 1 and not words & set(alt.words)]
 
 
 def _ranking_terms(schema: tantivy.Schema, field: str, word: str) -> list[Query]:
-    """BM25 clauses for `word` in `field`: its stems (one per language field), plus the exact
-    form in the title, where it is cheap and tells "fattura" from "fatture"."""
-    clauses = [Query.term_query(schema, f"{field}_{language}", stem(word, language)) for language in STEMMED]
-    if field == "title":
-        clauses.append(Query.term_query(schema, "title_plain", word))
-    return clauses
+    """BM25 clauses for `word` in `field`: its stem in each language's field (a document fills only
+    its own language's)."""
+    return [Query.term_query(schema, f"{field}_{language}", stem(word, language)) for language in STEMMED]
 
 
 def exact_terms(fields: Sequence[str], word: str) -> list[tuple[str, str]]:
@@ -199,10 +226,10 @@ def _loose_clauses(schema: tantivy.Schema, field: str, weight: float, alternativ
     clauses: list[tuple[Occur, Query]] = []
     if alternative.prefix:
         prefixed = Query.fuzzy_term_query(schema, field, word, 0, True, True)
-        clauses.append((Occur.Should, Query.const_score_query(prefixed, PREFIX_BONUS + TYPO_WEIGHT * weight)))
+        clauses.append((Occur.Should, Query.const_score_query(prefixed, PREFIX_SCORE * weight)))
     if typos:
         # With a prefix, the typo-tolerant prefix automaton also matches every whole word within
         # the typo budget: one automaton instead of two.
         fuzzy = Query.fuzzy_term_query(schema, field, word, typos, True, alternative.prefix)
-        clauses.append((Occur.Should, Query.const_score_query(fuzzy, TYPO_WEIGHT * weight)))
+        clauses.append((Occur.Should, Query.const_score_query(fuzzy, TYPO_SCORE * weight)))
     return clauses

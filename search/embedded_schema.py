@@ -10,10 +10,11 @@ from typing import Any
 import tantivy
 
 from search.access import document_keys
+from search.arrange import encode, placement_of
 from search.highlight import Span
 from search.types import SearchDocument
 
-SCHEMA_VERSION = "v5"
+SCHEMA_VERSION = "v6"
 PLAIN = "sportello_plain_v1"
 STEMMED = {"it": "sportello_it_v1", "en": "sportello_en_v1"}
 STEMMER_LANGUAGE = {"it": "italian", "en": "english"}
@@ -35,6 +36,7 @@ KEYWORD_FIELDS: tuple[str, ...] = ("kind", "category", "product", "status", "lan
 ID_FIELDS: tuple[str, ...] = ("company_id", "requester_id")
 NO_ID = 0  # u64 stand-in for None; database ids start at 1
 VISIBLE_TO = "visible_to"  # access.document_keys: the access filter is one term-set lookup
+ARRANGEMENT = "arrangement"  # arrange.encode(placement_of(doc)): read for every candidate, so kept short
 
 
 def _builder() -> tantivy.TextAnalyzerBuilder:
@@ -68,6 +70,7 @@ def build_schema() -> tantivy.Schema:
     builder = tantivy.SchemaBuilder()
     builder.add_text_field("id", stored=True, tokenizer_name="raw")
     builder.add_text_field(VISIBLE_TO, tokenizer_name="raw", index_option="basic")
+    builder.add_text_field(ARRANGEMENT, stored=True, tokenizer_name="raw", index_option="basic")
     for name in KEYWORD_FIELDS:
         builder.add_text_field(name, fast=True, tokenizer_name="raw")
     for name in ID_FIELDS:
@@ -83,7 +86,7 @@ def build_schema() -> tantivy.Schema:
             builder.add_text_field(f"{name}_{language}", tokenizer_name=tokenizer, index_option="freq")
     builder.add_text_field(PUBLIC_TEXT, tokenizer_name=PLAIN, index_option="basic")
     for language, tokenizer in STEMMED.items():
-        builder.add_text_field(PUBLIC_STEMMED[language], tokenizer_name=tokenizer, index_option="basic")
+        builder.add_text_field(PUBLIC_STEMMED[language], tokenizer_name=tokenizer, index_option="freq")
     for name in (PUBLIC_PAIRS, *map(pairs_field, SEPARATE_TEXT_FIELDS)):
         builder.add_text_field(name, tokenizer_name=PAIRS)
     builder.add_bytes_field("payload", stored=True)
@@ -107,6 +110,7 @@ def to_tantivy(doc: SearchDocument, schema: tantivy.Schema) -> tantivy.Document:
         "requester_id": doc.requester_id or NO_ID,
         "updated_at": doc.updated_at,
         "payload": json.dumps(doc.to_json(), ensure_ascii=False).encode(),
+        ARRANGEMENT: encode(placement_of(doc)),
     }
     keys = document_keys(doc)
     if keys:
@@ -166,6 +170,31 @@ def token_spans(text: str) -> Span:
         return token.char_offset_from, token.char_offset_to
 
     return span
+
+
+@lru_cache(maxsize=2)
+def _snowball_stop_filter(language: str) -> tantivy.TextAnalyzer:
+    """Removes the words of Snowball's stop list for `language` (tantivy's built-in copy)."""
+    return tantivy.TextAnalyzerBuilder(tantivy.Tokenizer.raw()).filter(tantivy.Filter.stopword(language)).build()
+
+
+@lru_cache(maxsize=65_536)
+def snowball_stop_word(word: str) -> bool:
+    """Whether the folded `word` is on Snowball's Italian or English stop list."""
+    return any(not _snowball_stop_filter(language).analyze(word) for language in STEMMER_LANGUAGE.values())
+
+
+class StopWords:
+    """The lexicon's stop words (folded) and Snowball's Italian and English lists."""
+
+    def __init__(self, lexicon_words: frozenset[str]) -> None:
+        self.lexicon_words = lexicon_words
+
+    def __contains__(self, word: object) -> bool:
+        return isinstance(word, str) and (word in self.lexicon_words or snowball_stop_word(word))
+
+    def among(self, words: Sequence[str]) -> set[str]:
+        return {word for word in words if word in self}
 
 
 @lru_cache(maxsize=65_536)

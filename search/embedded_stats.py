@@ -1,8 +1,9 @@
-"""What the index's term dictionary says about a query's words before the query runs.
+"""Which query words get typo and prefix expansions: only those no visible document holds exactly.
 
-Document frequencies cost a dictionary lookup each, a small fraction of a query, and tell which
-work can be skipped: typo expansion of a word already found exactly in many documents, the
-all-words pass when one word can match nothing, and BM25 ranking of words most documents contain.
+A word found exactly is ranked by BM25 on what it is; its typo variants and completions would only
+add noise (on a whole question, every long word has neighbours in the dictionary). A word found
+nowhere, a typo or a word still being typed, falls back to them. "Visible" is the caller's view of
+the index: whether a word exists in documents the caller may not see must change nothing they get.
 """
 
 from __future__ import annotations
@@ -11,18 +12,10 @@ import dataclasses
 from collections.abc import Sequence
 
 import tantivy
+from tantivy import Occur, Query
 
-from search.embedded_query import exact_terms
-from search.plan import Alternative, QueryPlan, TermGroup
-
-# A word found exactly in this many documents is not expanded to its typo variants: they would
-# rank below every exact match anyway, and expanding a common word walks and unions a large
-# part of the dictionary (prefix completion of the last word is kept).
-TYPO_SKIP_DOCS = 1_000
-# A word found in this share of the index or more still matches and earns its exact-match tier,
-# but gets no BM25 clauses of its own: its idf is near zero, so they would barely move the
-# ranking while scoring most of the index once per field and language.
-FREQUENT_SHARE = 0.30
+from search.embedded_query import exact_match, exact_terms
+from search.plan import QueryPlan, TermGroup
 
 
 def word_frequency(searcher: tantivy.Searcher, fields: Sequence[str], word: str) -> int:
@@ -30,36 +23,30 @@ def word_frequency(searcher: tantivy.Searcher, fields: Sequence[str], word: str)
     return max(searcher.doc_freq(field, term) for field, term in exact_terms(fields, word))
 
 
-def alternative_frequency(searcher: tantivy.Searcher, fields: Sequence[str], alternative: Alternative) -> int:
-    """An upper bound of the documents matching `alternative` exactly (a phrase: its rarest word)."""
-    return min(word_frequency(searcher, fields, word) for word in alternative.words)
+def found_exactly(
+    searcher: tantivy.Searcher, schema: tantivy.Schema, group: TermGroup, fields: Sequence[str],
+    visible: Query | None,
+) -> bool:
+    """Whether a document the caller may see holds one of the group's words or phrases exactly."""
+    words = [word for alternative in group.alternatives for word in alternative.words]
+    if not any(word_frequency(searcher, fields, word) for word in words):
+        return False  # the dictionary alone says so, for everyone
+    if visible is None:
+        return True  # staff see every document (the dictionary may still count one deleted since the last merge)
+    query = exact_match(schema, group, fields)
+    query = Query.boolean_query([(Occur.Must, query), (Occur.Must, Query.const_score_query(visible, 0.0))])
+    return bool(searcher.search(query, 1, count=False).hits)
 
 
-@dataclasses.dataclass(frozen=True)
-class GroupStats:
-    frequency: int  # upper bound of the documents matching the group exactly
-    loose: bool  # typo or prefix matching may find more
-
-    @property
-    def certainly_empty(self) -> bool:
-        return self.frequency == 0 and not self.loose
-
-
-def tighten(searcher: tantivy.Searcher, plan: QueryPlan, fields: Sequence[str]) -> tuple[QueryPlan, list[GroupStats]]:
-    """The plan without typo expansion or BM25 clauses of frequent words, and what is known of each group."""
-    groups: list[TermGroup] = []
-    stats: list[GroupStats] = []
+def fallbacks(
+    searcher: tantivy.Searcher, schema: tantivy.Schema, plan: QueryPlan, fields: Sequence[str],
+    visible: Query | None,
+) -> QueryPlan:
+    """The plan with typo budgets and prefix matching kept only for groups found nowhere exactly."""
+    groups = []
     for group in plan.groups:
-        alternatives = []
-        frequency = 0
-        for alternative in group.alternatives:
-            found = alternative_frequency(searcher, fields, alternative)
-            frequency += found
-            if alternative.typos and found >= TYPO_SKIP_DOCS:
-                alternative = dataclasses.replace(alternative, typos=0)
-            if found >= FREQUENT_SHARE * searcher.num_docs:
-                alternative = dataclasses.replace(alternative, ranked=False)
-            alternatives.append(alternative)
-        groups.append(TermGroup(tuple(alternatives)))
-        stats.append(GroupStats(frequency, any(a.typos or a.prefix for a in alternatives)))
-    return QueryPlan(tuple(groups)), stats
+        loose = any(alternative.typos or alternative.prefix for alternative in group.alternatives)
+        if loose and found_exactly(searcher, schema, group, fields, visible):
+            group = TermGroup(tuple(dataclasses.replace(a, typos=0, prefix=False) for a in group.alternatives))
+        groups.append(group)
+    return QueryPlan(tuple(groups))

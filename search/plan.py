@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Container, Mapping
 from dataclasses import dataclass
 
 Tokenize = Callable[[str], list[str]]
@@ -18,7 +18,6 @@ class Alternative:
     words: tuple[str, ...]
     typos: int = 0
     prefix: bool = False
-    ranked: bool = True  # False: matches without its own BM25 clauses (a word most documents contain)
 
 
 @dataclass(frozen=True)
@@ -53,7 +52,7 @@ def build_plan(
     text: str,
     tokenize: Tokenize,
     synonyms: Mapping[str, tuple[str, ...]],
-    stop_words: frozenset[str],
+    stop_words: Container[str],
     prefix_last: bool,
     allow_typos: bool = True,
 ) -> QueryPlan:
@@ -75,7 +74,7 @@ def build_plan(
     return QueryPlan(tuple(groups[:MAX_WORDS]))
 
 
-def _all_stop_words(tokens: list[str], stop_words: frozenset[str]) -> bool:
+def _all_stop_words(tokens: list[str], stop_words: Container[str]) -> bool:
     return all(token in stop_words for token in tokens)
 
 

@@ -12,7 +12,6 @@ from asgi_lifespan import LifespanManager
 from starlette.applications import Starlette
 from tortoise import Tortoise
 
-from app import ratelimit
 from app.cli import migrate_database
 from app.db import tortoise_config
 from app.main import create_app
@@ -75,7 +74,6 @@ def settings(tmp_path: Path, migrated_database: str, smtp: SmtpServer) -> Settin
 
 @pytest.fixture
 async def app(settings: Settings) -> AsyncIterator[Starlette]:
-    ratelimit.reset_all()
     application = create_app(settings)
     async with LifespanManager(application):
         yield application

@@ -4,7 +4,7 @@ from pathlib import Path
 import pytest
 from starlette.datastructures import UploadFile
 
-from app.uploads import UploadRefused, safe_original_name, sniff, store_upload
+from app.uploads import UploadRefused, partial_path, publish, safe_original_name, sniff, store_upload
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 PDF = b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<<>>\nendobj\n"
@@ -26,7 +26,11 @@ def test_type_is_sniffed_from_content_not_from_the_name(data: bytes, expected: s
 async def test_stored_under_a_random_name_with_size(tmp_path: Path) -> None:
     stored = await store_upload(upload(PDF, "../../etc/manuale.pdf"), tmp_path, max_bytes=1000)
     assert stored.original_name == "manuale.pdf" and stored.content_type == "application/pdf"
-    assert stored.stored_name != "manuale.pdf" and (tmp_path / stored.stored_name).read_bytes() == PDF
+    assert stored.stored_name != "manuale.pdf" and not (tmp_path / stored.stored_name).exists()
+    assert partial_path(tmp_path, stored.stored_name).read_bytes() == PDF  # a stored file only once published
+    await publish(tmp_path, [stored])
+    assert [p.name for p in tmp_path.iterdir()] == [stored.stored_name]
+    assert (tmp_path / stored.stored_name).read_bytes() == PDF
     assert stored.size == len(PDF)
 
 

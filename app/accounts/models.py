@@ -127,5 +127,38 @@ class AccountToken(Model):
         table = "account_token"
 
 
+class Session(Model):
+    # A signed-in browser. The cookie carries a random id; only its SHA-256 is stored, so a copy of this
+    # table signs nobody in. Deleting the row ends the session wherever the cookie was copied to.
+
+    id = fields.IntField(primary_key=True)
+    token_hash = fields.CharField(max_length=64, unique=True)
+    user: fields.ForeignKeyRelation[User] = fields.ForeignKeyField(
+        "accounts.User", related_name="sessions", on_delete=fields.CASCADE
+    )
+    created_at = fields.DatetimeField(auto_now_add=True)
+    expires_at = fields.DatetimeField(db_index=True)
+    last_seen_at = fields.DatetimeField()
+    user_agent = fields.CharField(max_length=300, default="")
+
+    user_id: int
+
+    class Meta:
+        table = "user_session"
+
+
+class RateLimitHit(Model):
+    # One counted attempt (a failed login, a registration, a reset request...), shared by every process.
+
+    id = fields.IntField(primary_key=True)
+    scope = fields.CharField(max_length=40)
+    key = fields.CharField(max_length=300)
+    at = fields.DatetimeField(db_index=True)
+
+    class Meta:
+        table = "rate_limit_hit"
+        indexes = (("scope", "key", "at"),)
+
+
 # Enum values are shown translated in pages: `_(role.value)`.
 LABELS = (N_("requester"), N_("technician"), N_("editor"), N_("admin"), N_("active"), N_("pending"), N_("disabled"))

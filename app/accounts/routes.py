@@ -3,16 +3,17 @@
 from datetime import UTC, datetime
 from urllib.parse import urlsplit
 
+from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
-from starlette.routing import Route
 
 from app import i18n, ratelimit
-from app.accounts import service
+from app.accounts import service, sessions
 from app.accounts.models import User, UserStatus
-from app.auth import current_user, login, login_required, logout, require_user
+from app.auth import current_session, current_user, login, logout, require_user
 from app.i18n import N_, _
-
+from app.permissions import Action
+from app.routing import route
 from app.web import app_settings, checkbox, field, flash, read_form, redirect, render
 
 SAME_ANSWER_RESET = N_("If the address belongs to an account, a message with a link is on its way.")
@@ -25,27 +26,30 @@ def _safe_next(target: str) -> str:
 
 
 async def login_page(request: Request) -> Response:
-    if request.method == "GET":
+    if request.method != "POST":
         if current_user(request):
             return redirect("/")
         return render(request, "accounts/login.html", {"next": request.query_params.get("next", "/")})
     form = await read_form(request)
     email, password = field(form, "email"), str(form.get("password") or "")
     context = {"email": email, "next": field(form, "next") or "/"}
-    if not ratelimit.hit(ratelimit.LOGIN, "login", ratelimit.client_key(request), email or "-"):
+    counters = ratelimit.login_counters(email, ratelimit.client_key(request))
+    if await ratelimit.exhausted(counters):
         context["error"] = _("Too many attempts. Wait a few minutes and try again.")
         return render(request, "accounts/login.html", context, status_code=429)
     user = await service.authenticate(email, password)
     if user is None:
+        await ratelimit.record(counters)  # failures only: a person who logs in often is never locked out
         context["error"] = _("Wrong email or password.")
         return render(request, "accounts/login.html", context, status_code=400)
-    login(request, user, remember=checkbox(form, "remember"))
+    await ratelimit.forget(counters[0])  # the pair's earlier typos are forgiven
+    await login(request, user, remember=checkbox(form, "remember"))
     await User.filter(id=user.id).update(last_login_at=datetime.now(UTC))
     return redirect(_safe_next(context["next"]))
 
 
 async def logout_action(request: Request) -> Response:
-    logout(request)
+    await logout(request)
     flash(request, _("You are logged out."))
     return redirect("/login")
 
@@ -65,11 +69,11 @@ async def register_page(request: Request) -> Response:
     settings = app_settings(request)
     if settings.registration == "closed":
         return render(request, "accounts/register_closed.html", status_code=404)
-    if request.method == "GET":
+    if request.method != "POST":
         return render(request, "accounts/register.html", {"form": {}})
     form = await read_form(request)
     values = {k: field(form, k) for k in ("full_name", "email", "company_name", "phone", "note")}
-    if not ratelimit.hit(ratelimit.REGISTER, "register", ratelimit.client_key(request)):
+    if not await ratelimit.hit_per_client(request, ratelimit.REGISTER, "register"):
         return render(
             request, "accounts/register.html",
             {"form": values, "error": _("Too many attempts. Wait a few minutes and try again.")}, status_code=429,
@@ -83,11 +87,11 @@ async def register_page(request: Request) -> Response:
 
 
 async def forgot_password(request: Request) -> Response:
-    if request.method == "GET":
+    if request.method != "POST":
         return render(request, "accounts/forgot.html")
     form = await read_form(request)
     email = field(form, "email")
-    if not ratelimit.hit(ratelimit.RESET, "reset", ratelimit.client_key(request), email or "-"):
+    if not await ratelimit.hit(ratelimit.reset_counters(email, ratelimit.client_key(request))):
         return render(
             request, "accounts/forgot.html",
             {"error": _("Too many attempts. Wait a few minutes and try again.")}, status_code=429,
@@ -101,7 +105,7 @@ async def forgot_password(request: Request) -> Response:
 
 async def set_password(request: Request) -> Response:
     token = request.path_params["token"]
-    if request.method == "GET":
+    if request.method != "POST":
         if await service.find_valid_token(token) is None:
             return render(request, "accounts/link_invalid.html", status_code=404)
         return render(request, "accounts/set_password.html")
@@ -112,16 +116,15 @@ async def set_password(request: Request) -> Response:
         )
     except service.AccountError as error:
         return render(request, "accounts/set_password.html", {"error": _(str(error))}, status_code=400)
-    logout(request)
+    await logout(request)
     flash(request, _("Your password is set. You can log in now."), "success")
     request.session["locale"] = user.locale
     return redirect("/login")
 
 
-@login_required
 async def change_password(request: Request) -> Response:
     user = require_user(request)
-    if request.method == "GET":
+    if request.method != "POST":
         return render(request, "accounts/change_password.html")
     form = await read_form(request)
     try:
@@ -131,7 +134,7 @@ async def change_password(request: Request) -> Response:
     except service.AccountError as error:
         return render(request, "accounts/change_password.html", {"error": _(str(error))}, status_code=400)
     await user.refresh_from_db()
-    login(request, user, remember=False)
+    await login(request, user, remember=False)
     flash(request, _("Your password has been changed."), "success")
     return redirect("/preferences")
 
@@ -139,16 +142,15 @@ async def change_password(request: Request) -> Response:
 PREFERENCE_FIELDS = ("full_name", "phone", "mobile", "department", "job_title")
 
 
-@login_required
 async def preferences(request: Request) -> Response:
     user = require_user(request)
-    if request.method == "GET":
-        return render(request, "accounts/preferences.html")
+    if request.method != "POST":
+        return await _preferences_page(request, user)
     form = await read_form(request)
     full_name = field(form, "full_name")
     locale = field(form, "locale")
     if not full_name or locale not in i18n.LOCALES:
-        return render(request, "accounts/preferences.html", {"error": _("Enter your name.")}, status_code=400)
+        return await _preferences_page(request, user, _("Enter your name."))
     for name in PREFERENCE_FIELDS:
         setattr(user, name, field(form, name))
     user.locale = locale
@@ -161,7 +163,21 @@ async def preferences(request: Request) -> Response:
     return redirect("/preferences")
 
 
-@login_required
+async def _preferences_page(request: Request, user: User, error: str | None = None) -> Response:
+    current = current_session(request)
+    context = {"sessions": await sessions.active_sessions_of(user.id), "current_session_id": current and current.id}
+    return render(request, "accounts/preferences.html", {**context, "error": error},
+                  status_code=400 if error else 200)
+
+
+async def end_session(request: Request) -> Response:
+    """POST /preferences/sessions/{id}/end: sign out one of the person's other browsers."""
+    if not await sessions.end_one_session_of(require_user(request).id, request.path_params["session_id"]):
+        raise HTTPException(status_code=404)
+    flash(request, _("The session has been ended."), "success")
+    return redirect("/preferences")
+
+
 async def my_company(request: Request) -> Response:
     user = require_user(request)
     if user.company is None:
@@ -171,13 +187,14 @@ async def my_company(request: Request) -> Response:
 
 
 routes = [
-    Route("/login", login_page, methods=["GET", "POST"]),
-    Route("/logout", logout_action, methods=["POST"]),
-    Route("/language", choose_language, methods=["POST"]),
-    Route("/register", register_page, methods=["GET", "POST"]),
-    Route("/password/forgot", forgot_password, methods=["GET", "POST"]),
-    Route("/password/set/{token}", set_password, methods=["GET", "POST"]),
-    Route("/password/change", change_password, methods=["GET", "POST"]),
-    Route("/preferences", preferences, methods=["GET", "POST"]),
-    Route("/company", my_company),
+    route("/login", login_page, Action.BROWSE, methods=["GET", "POST"], temporary_ok=True),
+    route("/logout", logout_action, Action.BROWSE, methods=["POST"], temporary_ok=True),
+    route("/language", choose_language, Action.BROWSE, methods=["POST"], temporary_ok=True),
+    route("/register", register_page, Action.BROWSE, methods=["GET", "POST"]),
+    route("/password/forgot", forgot_password, Action.BROWSE, methods=["GET", "POST"], temporary_ok=True),
+    route("/password/set/{token}", set_password, Action.BROWSE, methods=["GET", "POST"], temporary_ok=True),
+    route("/password/change", change_password, Action.USE_PORTAL, methods=["GET", "POST"], temporary_ok=True),
+    route("/preferences", preferences, Action.USE_PORTAL, methods=["GET", "POST"]),
+    route("/preferences/sessions/{session_id:int}/end", end_session, Action.USE_PORTAL, methods=["POST"]),
+    route("/company", my_company, Action.SEE_OWN_COMPANY),
 ]

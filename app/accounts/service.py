@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 from tortoise.transactions import in_transaction
 
+from app.accounts import sessions
 from app.accounts.models import AccountToken, Company, TokenPurpose, User, UserStatus
 from app.mail.service import queue_mail
 from app.security import hash_password, verify_password
@@ -15,7 +16,6 @@ from app.settings import Settings
 
 MIN_PASSWORD_LENGTH = 10
 TOKEN_TTL = {TokenPurpose.SET_PASSWORD: timedelta(days=3), TokenPurpose.RESET_PASSWORD: timedelta(hours=1)}
-_DUMMY_HASH = hash_password(secrets.token_urlsafe(16))
 
 
 class AccountError(ValueError):
@@ -42,10 +42,9 @@ def check_new_password(password: str, confirm: str, email: str) -> None:
 
 async def authenticate(email: str, password: str) -> User | None:
     user = await User.get_or_none(email=normalize_email(email), status=UserStatus.ACTIVE)
-    if user is None:
-        verify_password(_DUMMY_HASH, password)  # same work whether or not the address exists
-        return None
-    return user if verify_password(user.password_hash, password) else None
+    # verify_password checks a dummy hash when there is none: the same work whatever the account
+    valid = verify_password(user.password_hash if user else None, password)
+    return user if valid else None
 
 
 def _digest(token: str) -> str:
@@ -105,8 +104,8 @@ async def change_password(user: User, old: str, new: str, confirm: str) -> None:
 async def _store_password(user: User, password: str, must_change: bool) -> None:
     user.password_hash = hash_password(password)
     user.must_change_password = must_change
-    user.session_version += 1
-    await user.save(update_fields=["password_hash", "must_change_password", "session_version"])
+    await user.save(update_fields=["password_hash", "must_change_password"])
+    await sessions.end_sessions_of(user.id)  # whoever knew the old password is signed out everywhere
     await queue_mail("password_changed", user.email, user.locale, {"user": user})
 
 

@@ -5,17 +5,19 @@ from datetime import date
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
-from starlette.routing import Route
 
 from app import i18n
 from app.accounts import service
 from app.accounts.models import Company, Role, User, UserStatus
-from app.auth import require_user, role_required
+from app.accounts.sessions import end_sessions_of
+from app.auth import require_user
 from app.i18n import N_, _
 from app.mail.models import OutgoingMail
 from app.mail.transport import FileSink
 
 from app.web import app_settings, checkbox, field, flash, read_form, redirect, render
+from app.permissions import Action
+from app.routing import route
 
 COMPANY_TEXT_FIELDS = (
     "name", "vat_number", "fiscal_code", "phone", "email", "website", "address", "city", "postal_code", "province",
@@ -39,17 +41,15 @@ async def _company_or_404(request: Request) -> Company:
     return company
 
 
-@role_required(Role.ADMIN)
 async def companies(request: Request) -> Response:
     rows = await Company.all().order_by("name")
     counts = {c.id: await User.filter(company_id=c.id).count() for c in rows}
     return render(request, "admin/companies.html", {"companies": rows, "counts": counts})
 
 
-@role_required(Role.ADMIN)
 async def company_form(request: Request) -> Response:
     company = await _company_or_404(request) if "company_id" in request.path_params else Company()
-    if request.method == "GET":
+    if request.method != "POST":
         return render(request, "admin/company_form.html", {"company": company})
     form = await read_form(request)
     for name in COMPANY_TEXT_FIELDS:
@@ -67,7 +67,6 @@ async def company_form(request: Request) -> Response:
     return redirect("/admin/companies")
 
 
-@role_required(Role.ADMIN)
 async def users(request: Request) -> Response:
     status = request.query_params.get("status", "")
     query = User.all().select_related("company").order_by("full_name")
@@ -84,10 +83,9 @@ async def _company_choice(value: str) -> Company | None:
     return await Company.get_or_none(id=int(value)) if value.isdigit() else None
 
 
-@role_required(Role.ADMIN)
 async def new_user(request: Request) -> Response:
     context = {"companies": await Company.all(), "roles": list(Role), "form": {}}
-    if request.method == "GET":
+    if request.method != "POST":
         return render(request, "admin/user_new.html", context)
     form = await read_form(request)
     context["form"] = {k: field(form, k) for k in ("email", "full_name", "company", "locale")}
@@ -107,13 +105,12 @@ async def new_user(request: Request) -> Response:
     return redirect("/admin/users")
 
 
-@role_required(Role.ADMIN)
 async def edit_user(request: Request) -> Response:
     target = await User.get_or_none(id=request.path_params["user_id"]).select_related("company")
     if target is None:
         raise HTTPException(status_code=404)
     context = {"target": target, "companies": await Company.all(), "roles": list(Role), "statuses": list(UserStatus)}
-    if request.method == "GET":
+    if request.method != "POST":
         return render(request, "admin/user_edit.html", context)
     form = await read_form(request)
     me = require_user(request)
@@ -137,14 +134,13 @@ async def edit_user(request: Request) -> Response:
         return redirect("/admin/users")
     if new_status in UserStatus._value2member_map_:
         if new_status != target.status:
-            target.session_version += 1  # a disabled user is logged out everywhere
+            await end_sessions_of(target.id)  # a disabled user is logged out everywhere
         target.status = UserStatus(new_status)
     await target.save()
     flash(request, _("User saved."), "success")
     return redirect("/admin/users")
 
 
-@role_required(Role.ADMIN)
 async def mail_log(request: Request) -> Response:
     settings = app_settings(request)
     sink = FileSink(settings.mail_sink_dir)
@@ -153,7 +149,6 @@ async def mail_log(request: Request) -> Response:
     return render(request, "admin/mail.html", {"files": files, "outbox": outbox, "sink": not settings.smtp_url})
 
 
-@role_required(Role.ADMIN)
 async def mail_view(request: Request) -> Response:
     message = FileSink(app_settings(request).mail_sink_dir).read(request.path_params["name"])
     if message is None:
@@ -164,12 +159,12 @@ async def mail_view(request: Request) -> Response:
 
 
 routes = [
-    Route("/admin/companies", companies),
-    Route("/admin/companies/new", company_form, methods=["GET", "POST"]),
-    Route("/admin/companies/{company_id:int}", company_form, methods=["GET", "POST"]),
-    Route("/admin/users", users),
-    Route("/admin/users/new", new_user, methods=["GET", "POST"]),
-    Route("/admin/users/{user_id:int}", edit_user, methods=["GET", "POST"]),
-    Route("/admin/mail", mail_log),
-    Route("/admin/mail/{name}", mail_view),
+    route("/admin/companies", companies, Action.ADMINISTER),
+    route("/admin/companies/new", company_form, Action.ADMINISTER, methods=["GET", "POST"]),
+    route("/admin/companies/{company_id:int}", company_form, Action.ADMINISTER, methods=["GET", "POST"]),
+    route("/admin/users", users, Action.ADMINISTER),
+    route("/admin/users/new", new_user, Action.ADMINISTER, methods=["GET", "POST"]),
+    route("/admin/users/{user_id:int}", edit_user, Action.ADMINISTER, methods=["GET", "POST"]),
+    route("/admin/mail", mail_log, Action.ADMINISTER),
+    route("/admin/mail/{name}", mail_view, Action.ADMINISTER),
 ]

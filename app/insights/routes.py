@@ -5,16 +5,16 @@ from datetime import UTC, datetime
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
-from starlette.routing import Route
 
-from app.accounts.models import Role
-from app.auth import role_required
+from app import ratelimit
 from app.i18n import _, get_locale
 from app.insights import reports, service
 from app.insights.panels import managers_dashboard
 from app.insights.tables import Table, csv_response, find
 from app.insights.text import safe_local_path
 from app.web import field, flash, read_form, redirect, render
+from app.permissions import Action
+from app.routing import route
 
 
 async def open_hit(request: Request) -> Response:
@@ -30,9 +30,12 @@ async def open_hit(request: Request) -> Response:
 
 
 async def solved(request: Request) -> Response:
-    """POST /insights/solved (hit, next): the visitor found the answer; no ticket needed."""
+    """POST /insights/solved (event, hit, next): the answer search `event` showed solved the problem."""
+    await ratelimit.enforce_per_client(request, ratelimit.FEEDBACK, "insights-solved")
     form = await read_form(request)
-    await service.record_deflection(request.session, field(form, "hit") or None)
+    event = field(form, "event")
+    event_id = int(event) if event.isdigit() and len(event) < 19 else None
+    await service.record_solved(request.session, event_id, field(form, "hit") or None)
     if request.headers.get("HX-Request"):
         return render(request, "insights/_solved_thanks.html")
     flash(request, _("Glad it helped. Thank you for telling us."), "success")
@@ -47,7 +50,6 @@ def _csv(request: Request, tables: list[Table], period: str) -> Response:
     return csv_response(table, get_locale(), f"sportello-{table.name}-{period}-{day}.csv")
 
 
-@role_required(Role.EDITOR)
 async def search_report(request: Request) -> Response:
     choice = reports.ReportFilter.parse(request.query_params.get("days"), request.query_params.get("who"))
     tables = await reports.editors_report(choice, datetime.now(UTC))
@@ -58,7 +60,6 @@ async def search_report(request: Request) -> Response:
     })
 
 
-@role_required(Role.TECHNICIAN)
 async def dashboard(request: Request) -> Response:
     panels = await managers_dashboard(datetime.now(UTC))
     if request.query_params.get("format") == "csv":
@@ -67,8 +68,8 @@ async def dashboard(request: Request) -> Response:
 
 
 routes = [
-    Route("/insights/open/{event_id:int}", open_hit),
-    Route("/insights/solved", solved, methods=["POST"]),
-    Route("/insights/search", search_report),
-    Route("/insights/dashboard", dashboard),
+    route("/insights/open/{event_id:int}", open_hit, Action.BROWSE),
+    route("/insights/solved", solved, Action.BROWSE, methods=["POST"]),
+    route("/insights/search", search_report, Action.SEE_SEARCH_INSIGHTS),
+    route("/insights/dashboard", dashboard, Action.SEE_DASHBOARD),
 ]

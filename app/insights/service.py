@@ -23,6 +23,7 @@ Session = MutableMapping[str, Any]
 
 TRAIL_KEY = "search_trail"
 LAST_KEY = "search_last"  # [event id, purpose, query, typed_at] as record_search last wrote them
+OPENED_KEY = "search_opened"  # [event id, hit id] of the latest hit opened from one of the trail's searches
 TRAIL_LENGTH = 10
 TYPING_WINDOW = timedelta(seconds=60)
 FOLLOW_WINDOW = timedelta(minutes=30)
@@ -165,6 +166,7 @@ async def record_open(session: Session, event_id: int, hit_id: str | None, rank:
     hit = clean_hit_id(hit_id)
     if event_id not in trail(session) or hit is None:
         return False
+    session[OPENED_KEY] = [event_id, hit]
     position = rank if rank is not None and 0 < rank <= MAX_RANK else None
     first_click = SearchEvent.filter(id=event_id, opened_hit_id=None)
     return await first_click.update(opened_hit_id=hit, opened_rank=position) > 0
@@ -187,16 +189,39 @@ async def record_ticket_opened(session: Session) -> int:
     return await SearchEvent.filter(id__in=ids).update(ticket_followed=True)
 
 
-async def record_deflection(session: Session, hit_id: str | None) -> int:
-    """The visitor says a hit solved his problem: his searches of the last FOLLOW_WINDOW deflected a ticket."""
-    ids = await _recent_ids(session)
-    _forget(session)
-    if not ids:
-        return 0
+def search_that_opened(session: Session, hit_id: str) -> int | None:
+    """The trail's search from whose results `hit_id` was opened last, for its "this solved my problem"."""
+    stored = session.get(OPENED_KEY)
+    if not isinstance(stored, list) or len(stored) != 2 or stored[1] != hit_id:
+        return None
+    return stored[0] if stored[0] in trail(session) else None
+
+
+async def record_solved(session: Session, event_id: int | None, hit_id: str | None) -> bool:
+    """The answer shown by search `event_id` solved the problem: that one search counts one deflection.
+
+    Nothing is counted for a search that is not in this session's trail, that already counted, or that
+    ended with a ticket; the search leaves the trail, so a second click finds nothing to count."""
+    if event_id is None or event_id not in trail(session):
+        return False
+    _drop(session, event_id)
+    counted = await SearchEvent.filter(id=event_id, deflected=False, ticket_followed=False).update(deflected=True)
     hit = clean_hit_id(hit_id)
-    if hit is not None:
-        await SearchEvent.filter(id=max(ids), opened_hit_id=None).update(opened_hit_id=hit)
-    return await SearchEvent.filter(id__in=ids, ticket_followed=False).update(deflected=True)
+    if counted and hit is not None:
+        await SearchEvent.filter(id=event_id, opened_hit_id=None).update(opened_hit_id=hit)
+    return counted > 0
+
+
+def _drop(session: Session, event_id: int) -> None:
+    remaining = [i for i in trail(session) if i != event_id]
+    if remaining:
+        session[TRAIL_KEY] = remaining
+    else:
+        session.pop(TRAIL_KEY, None)
+    for key in (LAST_KEY, OPENED_KEY):
+        stored = session.get(key)
+        if isinstance(stored, list) and stored and stored[0] == event_id:
+            session.pop(key, None)
 
 
 # ---- reading back: the editors' report ----

@@ -6,20 +6,22 @@ from starlette.datastructures import FormData, UploadFile
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
-from starlette.routing import BaseRoute, Route
+from starlette.routing import BaseRoute
 
 from app.accounts.models import Company, User
-from app.auth import current_user, login_required, require_user
+from app.auth import current_user, require_user
 from app.i18n import N_, _
 from app.kb import documents
 from app.kb.access import (
-    can_delete_document, can_manage_documents, can_read_document, can_share_with_support, readable_documents_filter,
+    readable_documents_filter,
 )
 from app.kb.models import (
     AUDIENCE_LABELS, KIND_LABELS, KIND_SECTIONS, TEXT_STATUS_LABELS, Audience, Category, Document, DocumentKind,
 )
 from app.uploads import serve_stored
 from app.web import MAX_FORM_FIELDS, MAX_FORM_PART_BYTES, app_settings, field, flash, read_form, redirect, render
+from app.permissions import Action, allowed
+from app.routing import route
 
 SaveDocument = Callable[[documents.DocumentMeta, UploadFile | None], Awaitable[Document]]
 
@@ -31,7 +33,7 @@ LABELS = {"audience_labels": AUDIENCE_LABELS, "kind_labels": KIND_LABELS, "kind_
 async def _readable_document(request: Request) -> Document:
     document = await Document.get_or_none(id=request.path_params["document_id"]).select_related(
         "company", "category", "uploaded_by")
-    if document is None or not can_read_document(current_user(request), document):
+    if document is None or not allowed(current_user(request), Action.READ_DOCUMENT, document):
         raise HTTPException(status_code=404)
     return document
 
@@ -48,11 +50,11 @@ async def document_list(request: Request) -> Response:
 
 
 def _can_upload(user: User | None) -> bool:
-    return can_manage_documents(user) or can_share_with_support(user)
+    return allowed(user, Action.MANAGE_DOCUMENTS) or allowed(user, Action.SHARE_FILES)
 
 
 async def _upload_context(user: User) -> dict[str, object]:
-    staff = can_manage_documents(user)
+    staff = allowed(user, Action.MANAGE_DOCUMENTS)
     return {
         "staff": staff, "companies": await Company.all().order_by("name") if staff else [],
         "categories": await Category.all().order_by("position") if staff else [], **LABELS,
@@ -96,13 +98,12 @@ async def _posted_form(request: Request, page: str, context: dict[str, object], 
     return redirect(f"/documents/{document.id}")
 
 
-@login_required
 async def document_upload(request: Request) -> Response:
     user = require_user(request)
     if not _can_upload(user):
         raise HTTPException(status_code=404)
     context = {**await _upload_context(user), "form_action": "/documents/new", "submit_label": N_("Upload")}
-    if request.method == "GET":
+    if request.method != "POST":
         return render(request, "kb/document_upload.html", {**context, "form": {}})
 
     async def save(meta: documents.DocumentMeta, upload: UploadFile | None) -> Document:
@@ -115,13 +116,11 @@ async def document_upload(request: Request) -> Response:
 
 async def document_edit(request: Request) -> Response:
     """Staff correct a document's details or replace its file, keeping its id and links; others get 404."""
-    user = current_user(request)
-    if user is None or not can_manage_documents(user):
-        raise HTTPException(status_code=404)
+    user = require_user(request)  # the route table lets only staff (MANAGE_DOCUMENTS) reach this
     document = await _readable_document(request)
     context = {**await _upload_context(user), "document": document, "form_action": f"/documents/{document.id}/edit",
                "submit_label": N_("Save changes"), "current_file": document.original_name}
-    if request.method == "GET":
+    if request.method != "POST":
         return render(request, "kb/document_edit.html", {**context, "form": _values_of(document)})
 
     async def save(meta: documents.DocumentMeta, upload: UploadFile | None) -> Document:
@@ -143,7 +142,8 @@ async def document_detail(request: Request) -> Response:
     user = current_user(request)
     document = await _readable_document(request)
     return render(request, "kb/document.html", {
-        "document": document, "can_edit": can_manage_documents(user), "can_delete": can_delete_document(user, document),
+        "document": document, "can_edit": allowed(user, Action.MANAGE_DOCUMENTS),
+        "can_delete": allowed(user, Action.DELETE_DOCUMENT, document),
         **LABELS,
     })
 
@@ -156,13 +156,15 @@ async def document_status(request: Request) -> Response:
 
 async def document_file(request: Request) -> Response:
     document = await _readable_document(request)
-    return serve_stored(documents.documents_dir(app_settings(request)), documents.stored_file(document))
+    folder = documents.documents_dir(app_settings(request))
+    if not (folder / document.stored_name).is_file():  # lost from the disk: the row alone serves nothing
+        raise HTTPException(status_code=404)
+    return serve_stored(folder, documents.stored_file(document))
 
 
-@login_required
 async def document_delete(request: Request) -> Response:
     document = await _readable_document(request)
-    if not can_delete_document(current_user(request), document):
+    if not allowed(current_user(request), Action.DELETE_DOCUMENT, document):
         raise HTTPException(status_code=404)
     await read_form(request)
     await documents.delete_document(app_settings(request), document)
@@ -171,11 +173,11 @@ async def document_delete(request: Request) -> Response:
 
 
 routes: list[BaseRoute] = [
-    Route("/documents", document_list),
-    Route("/documents/new", document_upload, methods=["GET", "POST"]),
-    Route("/documents/{document_id:int}", document_detail),
-    Route("/documents/{document_id:int}/edit", document_edit, methods=["GET", "POST"]),
-    Route("/documents/{document_id:int}/status", document_status),
-    Route("/documents/{document_id:int}/file", document_file),
-    Route("/documents/{document_id:int}/delete", document_delete, methods=["POST"]),
+    route("/documents", document_list, Action.BROWSE),
+    route("/documents/new", document_upload, Action.USE_PORTAL, methods=["GET", "POST"]),
+    route("/documents/{document_id:int}", document_detail, Action.BROWSE),
+    route("/documents/{document_id:int}/edit", document_edit, Action.MANAGE_DOCUMENTS, methods=["GET", "POST"]),
+    route("/documents/{document_id:int}/status", document_status, Action.BROWSE),
+    route("/documents/{document_id:int}/file", document_file, Action.BROWSE),
+    route("/documents/{document_id:int}/delete", document_delete, Action.USE_PORTAL, methods=["POST"]),
 ]

@@ -16,12 +16,12 @@ from tortoise.transactions import in_transaction
 
 from app.accounts.models import Company, User
 from app.i18n import N_
-from app.kb.access import can_manage_documents, can_share_with_support
 from app.kb.models import Audience, Category, Document, DocumentKind, DocumentPage, TextStatus
 from app.kb.pdftext import PdfError, extract_pdf_pages
+from app.permissions import Action, allowed
 from app.searching.outbox import enqueue
 from app.settings import Settings
-from app.uploads import StoredFile, UploadRefused, remove_stored, store_upload
+from app.uploads import StoredFile, UploadRefused, partial_path, publish, remove_stored, store_upload
 
 log = logging.getLogger(__name__)
 
@@ -93,10 +93,10 @@ async def check_meta(meta: DocumentMeta, uploader: User) -> tuple[DocumentMeta, 
     """What the uploader may publish: staff choose; a requester shares only with support in their company's space."""
     if not meta.title.strip():
         raise DocumentError(N_("Enter a title."))
-    if can_manage_documents(uploader):
+    if allowed(uploader, Action.MANAGE_DOCUMENTS):
         if meta.audience not in Audience._value2member_map_ or meta.kind not in DocumentKind._value2member_map_:
             raise DocumentError(N_("Choose who may read the document."))
-    elif can_share_with_support(uploader):
+    elif allowed(uploader, Action.SHARE_FILES):
         meta = DocumentMeta(meta.title, meta.description, DocumentKind.OTHER.value, "", Audience.COMPANY.value,
                             uploader.company_id, meta.language)
     else:
@@ -115,6 +115,7 @@ async def upload_document(settings: Settings, uploader: User, upload: UploadFile
     meta, category, company = await check_meta(meta, uploader)
     async with _checked_upload(settings, upload) as new_file:
         document = await _create(meta, category, company, new_file, uploader)
+    await publish(documents_dir(settings), [new_file.stored])
     extraction_queued.set()
     return document
 
@@ -122,7 +123,7 @@ async def upload_document(settings: Settings, uploader: User, upload: UploadFile
 async def update_document(settings: Settings, staff: User, document: Document, meta: DocumentMeta,
                           upload: UploadFile | None) -> None:
     """Staff correct the details and may replace the file; a refused change leaves the document as it was."""
-    if not can_manage_documents(staff):
+    if not allowed(staff, Action.MANAGE_DOCUMENTS):
         raise DocumentError(N_("You cannot edit documents."))
     meta, category, company = await check_meta(meta, staff)
     old_name = document.stored_name
@@ -130,6 +131,7 @@ async def update_document(settings: Settings, staff: User, document: Document, m
         _set_meta(document, meta, category, company)
         await _save(document, new_file)
     if new_file is not None:
+        await publish(documents_dir(settings), [new_file.stored])
         await remove_stored(documents_dir(settings), old_name)
         if document.is_pdf:
             extraction_queued.set()
@@ -143,7 +145,7 @@ async def _checked_upload(settings: Settings, upload: UploadFile) -> AsyncIterat
     except UploadRefused as refused:
         raise DocumentError(str(refused)) from None
     async with _removed_on_error(settings, stored):
-        path = documents_dir(settings) / stored.stored_name
+        path = partial_path(documents_dir(settings), stored.stored_name)
         problem = await asyncio.to_thread(_pdf_problem, path) if stored.content_type == PDF else None
         if problem:
             raise DocumentError(problem)
@@ -249,6 +251,7 @@ async def replace_file(settings: Settings, document: Document, source_path: Path
     old_name = document.stored_name
     async with _removed_on_error(settings, stored):
         await _save(document, NewFile(stored, await asyncio.to_thread(_sha256, source_path)))
+    await publish(documents_dir(settings), [stored])
     await remove_stored(documents_dir(settings), old_name)
 
 
@@ -258,7 +261,9 @@ async def create_from_file(settings: Settings, meta: DocumentMeta, source_path: 
     category = await Category.get_or_none(key=meta.category_key) if meta.category_key else None
     async with _removed_on_error(settings, stored):
         new_file = NewFile(stored, await asyncio.to_thread(_sha256, source_path))
-        return await _create(meta, category, None, new_file, None, source)
+        document = await _create(meta, category, None, new_file, None, source)
+    await publish(documents_dir(settings), [stored])
+    return document
 
 
 async def _store_local(settings: Settings, source_path: Path) -> StoredFile:

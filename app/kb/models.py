@@ -65,7 +65,10 @@ class Category(Model):
 
 
 class Article(Model):
-    # An FAQ article. Its text lives in versions: readers see the published one, editors the latest.
+    # An FAQ article. Everything readers see lives in versions: readers see the published one, editors the
+    # latest. The columns below that a version also holds (slug, language, category, audience, translation,
+    # related) are the published version's, copied on publishing, so a saved draft changes nothing readers
+    # see; while the article is not published they follow the latest version.
 
     id = fields.IntField(primary_key=True)
     slug = fields.CharField(max_length=120, unique=True)
@@ -107,7 +110,7 @@ class Article(Model):
 
 
 class ArticleVersion(Model):
-    # An immutable snapshot of the text of an article, numbered from 1.
+    # An immutable snapshot of everything readers see of an article, numbered from 1.
 
     id = fields.IntField(primary_key=True)
     article: fields.ForeignKeyRelation[Article] = fields.ForeignKeyField(
@@ -117,6 +120,15 @@ class ArticleVersion(Model):
     title = fields.CharField(max_length=300)
     body = fields.TextField()
     tags = fields.JSONField(default=list)
+    slug = fields.CharField(max_length=120, default="", db_default="", description="Address once published")
+    language = fields.CharField(max_length=2, default="it", db_default="it")
+    category: fields.ForeignKeyNullableRelation[Category] = fields.ForeignKeyField(
+        "kb.Category", related_name="article_versions", null=True, on_delete=fields.SET_NULL
+    )
+    audience = fields.CharEnumField(Audience, default=Audience.PUBLIC, db_default=Audience.PUBLIC)
+    translation_slug = fields.CharField(max_length=120, default="", db_default="")
+    related = fields.JSONField(default=list, db_default="[]")
+    published_at = fields.DatetimeField(null=True, description="Last time this version was published")
     note = fields.CharField(max_length=300, default="")
     author: fields.ForeignKeyNullableRelation["User"] = fields.ForeignKeyField(
         "accounts.User", related_name="article_versions", null=True, on_delete=fields.SET_NULL
@@ -125,6 +137,7 @@ class ArticleVersion(Model):
 
     article_id: int
     author_id: int | None
+    category_id: int | None
 
     class Meta:
         table = "kb_article_version"
@@ -133,7 +146,7 @@ class ArticleVersion(Model):
 
 
 class ArticleFeedback(Model):
-    # A reader answer to was this helpful, tied to the version they read.
+    # A reader answer to was this helpful, tied to the version they read: one per reader and version.
 
     id = fields.IntField(primary_key=True)
     article: fields.ForeignKeyRelation[Article] = fields.ForeignKeyField(
@@ -147,6 +160,9 @@ class ArticleFeedback(Model):
     user: fields.ForeignKeyNullableRelation["User"] = fields.ForeignKeyField(
         "accounts.User", related_name="article_feedback", null=True, on_delete=fields.SET_NULL
     )
+    # Votes cast before one vote per reader have none: NULLs never collide in the unique constraint.
+    reader = fields.CharField(max_length=40, null=True,
+                              description="user:<id>, or session:<random id> for anonymous readers")
     created_at = fields.DatetimeField(auto_now_add=True)
 
     article_id: int
@@ -154,6 +170,7 @@ class ArticleFeedback(Model):
 
     class Meta:
         table = "kb_article_feedback"
+        unique_together = (("version", "reader"),)
 
 
 class Document(Model):

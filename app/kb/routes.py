@@ -3,24 +3,27 @@
 from starlette.datastructures import FormData
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
-from starlette.responses import FileResponse, Response
-from starlette.routing import BaseRoute, Route
+from starlette.responses import FileResponse, RedirectResponse, Response
+from starlette.routing import BaseRoute
 
-from app.accounts.models import Role
-from app.auth import current_user, login_required, require_user, role_required
+from app import ratelimit
+from app.auth import current_user, require_user
 from app.i18n import _, get_locale
+from app.insights.service import search_that_opened
 from app.kb import service
-from app.kb.access import can_read_article, can_see_faq_image, is_editor
+from app.kb.access import can_see_faq_image
 from app.kb.content import FAQ_DIR, faq_file, render_article
 from app.kb.diff import diff_rows
 from app.kb.document_routes import routes as document_routes
-from app.kb.models import ARTICLE_AUDIENCES, AUDIENCE_LABELS, Article, ArticleVersion, Category
+from app.kb.models import ARTICLE_AUDIENCES, AUDIENCE_LABELS, Article, ArticleVersion, Audience, Category
 from app.web import app_settings, checkbox, field, flash, read_form, redirect, render
+from app.permissions import Action, allowed
+from app.routing import route
 
 
 async def _readable_article(request: Request) -> Article:
     article = await Article.get_or_none(slug=request.path_params["slug"]).select_related("category")
-    if article is None or not can_read_article(current_user(request), article):
+    if article is None or not allowed(current_user(request), Action.READ_ARTICLE, article):
         raise HTTPException(status_code=404)
     return article
 
@@ -28,7 +31,7 @@ async def _readable_article(request: Request) -> Article:
 async def _shown_version(request: Request, article: Article) -> ArticleVersion:
     """Readers see the published text; editors also see drafts that were never published."""
     version = await service.published_version(article)
-    if version is None and is_editor(current_user(request)):
+    if version is None and allowed(current_user(request), Action.EDIT_KB):
         version = await service.current_version(article)
     if version is None:
         raise HTTPException(status_code=404)
@@ -40,14 +43,14 @@ async def _article_context(request: Request, article: Article) -> dict[str, obje
     version = await _shown_version(request, article)
     rendered = render_article(version.body, article.language, article.slug, await service.readable_slugs(user))
     related = await Article.filter(slug__in=list(article.related)).all()
-    related = [a for a in related if can_read_article(user, a) and a.is_published]
+    related = [a for a in related if allowed(user, Action.READ_ARTICLE, a) and a.is_published]
     titles = await service.titles([*related], published=True)
     translation = await service.find_translation(article, user)
     translation_titles = await service.titles([translation], published=True) if translation else {}
     return {
         "article": article, "version": version, "html": rendered.html, "headings": rendered.headings,
         "related": [(a, titles[a.id]) for a in related if a.id in titles], "translation": translation,
-        "translation_title": translation_titles.get(translation.id) if translation else None, "category": article.category, "can_edit": is_editor(user),
+        "translation_title": translation_titles.get(translation.id) if translation else None, "category": article.category, "can_edit": allowed(user, Action.EDIT_KB),
     }
 
 
@@ -55,7 +58,7 @@ async def kb_index(request: Request) -> Response:
     user = current_user(request)
     return render(request, "kb/index.html", {
         "tree": await service.category_tree(user), "tags": await service.popular_tags(user),
-        "can_edit": is_editor(user),
+        "can_edit": allowed(user, Action.EDIT_KB),
     })
 
 
@@ -87,9 +90,13 @@ async def kb_tag(request: Request) -> Response:
 
 
 async def kb_article(request: Request) -> Response:
+    moved = await service.moved_article(request.path_params["slug"])
+    if moved is not None and allowed(current_user(request), Action.READ_ARTICLE, moved):
+        return RedirectResponse(f"/kb/{moved.slug}", status_code=301)
     article = await _readable_article(request)
     context = await _article_context(request, article)
-    if is_editor(current_user(request)):
+    context["solved_event"] = search_that_opened(request.session, f"faq:{article.id}")
+    if allowed(current_user(request), Action.EDIT_KB):
         context["feedback"] = await service.feedback_counts(article)
     return render(request, "kb/article.html", context)
 
@@ -100,13 +107,16 @@ async def kb_print(request: Request) -> Response:
 
 
 async def kb_feedback(request: Request) -> Response:
+    await ratelimit.enforce_per_client(request, ratelimit.FEEDBACK, "kb-feedback")
     article = await _readable_article(request)
     form = await read_form(request)
     helpful = field(form, "helpful")
     if helpful not in ("yes", "no"):
         raise HTTPException(status_code=400, detail=_("Answer yes or no."))
     try:
-        await service.record_feedback(article, helpful == "yes", field(form, "comment"), current_user(request))
+        user = current_user(request)
+        await service.record_feedback(article, helpful == "yes", field(form, "comment"), user,
+                                      service.reader_key(user, request.session))
     except service.KbError as error:
         raise HTTPException(status_code=404, detail=_(str(error))) from None
     if request.headers.get("HX-Request"):
@@ -126,10 +136,9 @@ async def kb_file(request: Request) -> Response:
     return FileResponse(path, headers=headers)
 
 
-@login_required
 async def kb_suggest(request: Request) -> Response:
     user = require_user(request)
-    if request.method == "GET":
+    if request.method != "POST":
         return render(request, "kb/suggest.html", {"form": {}})
     form = await read_form(request)
     values = {"title": field(form, "title"), "question": field(form, "question")}
@@ -152,7 +161,6 @@ async def _editable(request: Request) -> Article:
     return article
 
 
-@role_required(Role.EDITOR)
 async def editor_queue(request: Request) -> Response:
     queue = await service.editor_queue()
     everything = [a for group in queue.values() for a in group]
@@ -180,19 +188,22 @@ async def _editor_context(article: Article | None, draft: service.ArticleDraft) 
 
 
 async def _draft_of(article: Article) -> service.ArticleDraft:
+    """The latest version with its pending address, audience and category: what publishing would show."""
     version = await service.current_version(article)
+    if version is None:
+        return service.ArticleDraft("", article.slug, article.language, "", article.audience.value, "")
+    category = await Category.get_or_none(id=version.category_id) if version.category_id else None
     return service.ArticleDraft(
-        title=version.title if version else "", slug=article.slug, language=article.language,
-        category_key=article.category.key if article.category else "", audience=article.audience.value,
-        body=version.body if version else "", tags=list(version.tags) if version else [],
-        translation_slug=article.translation_slug, related=list(article.related),
+        title=version.title, slug=version.slug or article.slug, language=version.language,
+        category_key=category.key if category else "", audience=Audience(version.audience).value,
+        body=version.body, tags=list(version.tags), translation_slug=version.translation_slug,
+        related=list(version.related),
     )
 
 
-@role_required(Role.EDITOR)
 async def editor_form(request: Request) -> Response:
     article = await _editable(request) if "article_id" in request.path_params else None
-    if request.method == "GET":
+    if request.method != "POST":
         # ?title= comes from the search report: "write an FAQ" about a query nobody found an answer to
         draft = await _draft_of(article) if article else service.ArticleDraft(
             request.query_params.get("title", "").strip()[:300], "", get_locale(), "", "public", "")
@@ -209,7 +220,6 @@ async def editor_form(request: Request) -> Response:
     return redirect(f"/kb/editor/{saved.id}")
 
 
-@role_required(Role.EDITOR)
 async def editor_preview(request: Request) -> Response:
     form = await read_form(request)
     slug, language = field(form, "slug") or "preview", field(form, "language") or get_locale()
@@ -218,7 +228,6 @@ async def editor_preview(request: Request) -> Response:
     return render(request, "kb/_preview.html", {"html": rendered.html, "title": field(form, "title")})
 
 
-@role_required(Role.EDITOR)
 async def editor_publish(request: Request) -> Response:
     article = await _editable(request)
     form = await read_form(request)
@@ -226,19 +235,23 @@ async def editor_publish(request: Request) -> Response:
         await service.unpublish(article)
         flash(request, _("The article is no longer published."), "success")
     else:
-        await service.publish(article)
+        try:
+            await service.publish(article)
+        except service.KbError as error:
+            flash(request, _(str(error)), "error")
+            return redirect(f"/kb/editor/{article.id}")
         flash(request, _("Article published."), "success")
     return redirect(f"/kb/editor/{article.id}")
 
 
-@role_required(Role.EDITOR)
 async def editor_history(request: Request) -> Response:
     article = await _editable(request)
-    versions = await ArticleVersion.filter(article_id=article.id).select_related("author").order_by("-number")
+    versions = await (ArticleVersion.filter(article_id=article.id).select_related("author", "category")
+                      .order_by("-number"))
     counts = {c.number: c for c in await service.feedback_counts(article)}
     return render(request, "kb/editor_history.html", {
         "article": article, "versions": versions, "counts": counts,
-        "comments": await service.feedback_comments(article),
+        "comments": await service.feedback_comments(article), "audience_labels": AUDIENCE_LABELS,
     })
 
 
@@ -246,7 +259,6 @@ def _number(value: str | None) -> int | None:
     return int(value) if value and value.isdigit() else None
 
 
-@role_required(Role.EDITOR)
 async def editor_diff(request: Request) -> Response:
     article = await _editable(request)
     numbers = (_number(request.query_params.get("from")), _number(request.query_params.get("to")))
@@ -260,7 +272,6 @@ async def editor_diff(request: Request) -> Response:
     })
 
 
-@role_required(Role.EDITOR)
 async def editor_restore(request: Request) -> Response:
     article = await _editable(request)
     form = await read_form(request)
@@ -274,21 +285,21 @@ async def editor_restore(request: Request) -> Response:
 
 
 routes: list[BaseRoute] = [
-    Route("/kb", kb_index),
-    Route("/kb/suggest", kb_suggest, methods=["GET", "POST"]),
-    Route("/kb/category/{key}", kb_category),
-    Route("/kb/tag/{tag}", kb_tag),
-    Route("/kb/editor", editor_queue),
-    Route("/kb/editor/new", editor_form, methods=["GET", "POST"]),
-    Route("/kb/editor/preview", editor_preview, methods=["POST"]),
-    Route("/kb/editor/{article_id:int}", editor_form, methods=["GET", "POST"]),
-    Route("/kb/editor/{article_id:int}/publish", editor_publish, methods=["POST"]),
-    Route("/kb/editor/{article_id:int}/history", editor_history),
-    Route("/kb/editor/{article_id:int}/diff", editor_diff),
-    Route("/kb/editor/{article_id:int}/restore", editor_restore, methods=["POST"]),
-    Route("/kb/{slug}", kb_article),
-    Route("/kb/{slug}/print", kb_print),
-    Route("/kb/{slug}/feedback", kb_feedback, methods=["POST"]),
-    Route("/kb-files/{path:path}", kb_file),
+    route("/kb", kb_index, Action.BROWSE),
+    route("/kb/suggest", kb_suggest, Action.SUGGEST_ARTICLE, methods=["GET", "POST"]),
+    route("/kb/category/{key}", kb_category, Action.BROWSE),
+    route("/kb/tag/{tag}", kb_tag, Action.BROWSE),
+    route("/kb/editor", editor_queue, Action.EDIT_KB),
+    route("/kb/editor/new", editor_form, Action.EDIT_KB, methods=["GET", "POST"]),
+    route("/kb/editor/preview", editor_preview, Action.EDIT_KB, methods=["POST"]),
+    route("/kb/editor/{article_id:int}", editor_form, Action.EDIT_KB, methods=["GET", "POST"]),
+    route("/kb/editor/{article_id:int}/publish", editor_publish, Action.EDIT_KB, methods=["POST"]),
+    route("/kb/editor/{article_id:int}/history", editor_history, Action.EDIT_KB),
+    route("/kb/editor/{article_id:int}/diff", editor_diff, Action.EDIT_KB),
+    route("/kb/editor/{article_id:int}/restore", editor_restore, Action.EDIT_KB, methods=["POST"]),
+    route("/kb/{slug}", kb_article, Action.BROWSE),
+    route("/kb/{slug}/print", kb_print, Action.BROWSE),
+    route("/kb/{slug}/feedback", kb_feedback, Action.BROWSE, methods=["POST"]),
+    route("/kb-files/{path:path}", kb_file, Action.BROWSE),
     *document_routes,
 ]

@@ -3,7 +3,6 @@
 from collections.abc import AsyncIterator, Sequence
 from datetime import UTC, datetime
 
-from app.kb import service
 from app.kb.content import article_url, plain_text
 from app.kb.models import Article, ArticleVersion, Audience, Document, DocumentPage
 from search.types import SearchDocument
@@ -23,22 +22,20 @@ class FaqSource:
     multi_document = False  # always the one document "faq:<id>"
 
     async def build(self, object_ids: Sequence[str]) -> dict[str, list[SearchDocument]]:
-        articles = await Article.filter(id__in=_ids(object_ids), published_number__isnull=False).select_related(
-            "category")
-        versions = await service.titles(articles, published=True)
-        built: dict[str, list[SearchDocument]] = {}
-        for article in articles:
-            version = versions.get(article.id)
-            if version is not None:
-                built[str(article.id)] = [self._document(article, version)]
-        return built
+        articles = await Article.filter(id__in=_ids(object_ids), published_number__isnull=False)
+        published = {a.id: a.published_number for a in articles}
+        rows = await ArticleVersion.filter(article_id__in=list(published)).select_related("category")
+        versions = {v.article_id: v for v in rows if published[v.article_id] == v.number}
+        return {str(a.id): [self._document(a, versions[a.id])] for a in articles if a.id in versions}
 
     def _document(self, article: Article, version: ArticleVersion) -> SearchDocument:
+        """All from the published version: a saved draft changes nothing in the index."""
         return _knowledge(
             id=f"faq:{article.id}", kind="faq", title=version.title, body=plain_text(version.body),
-            tags=list(version.tags), category=article.category.key if article.category else "",
-            language=article.language, audience=article.audience.value, url=article_url(article.slug),
+            tags=list(version.tags), category=version.category.key if version.category else "",
+            language=version.language, audience=Audience(version.audience).value, url=article_url(version.slug),
             updated_at=article.published_at or article.updated_at or datetime.now(UTC),
+            extra={"slug": article.slug, "translation": article.translation_slug},  # one version per search
         )
 
     async def all_object_ids(self) -> AsyncIterator[str]:
@@ -72,7 +69,8 @@ class DocumentSource:
         return [
             _knowledge(id=f"document:{document.id}:p{page.number}", kind="manual_page",
                        title=f"{document.title} — p. {page.number}", body=page.text, page=page.number,
-                       url=f"/documents/{document.id}/file#page={page.number}", **common)
+                       url=f"/documents/{document.id}/file#page={page.number}",
+                       extra={"manual": document.title, "manual_url": f"/documents/{document.id}"}, **common)
             for page in with_text
         ]
 

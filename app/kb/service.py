@@ -1,10 +1,12 @@
 """FAQ rules: write versions, publish and unpublish, restore, feedback, suggestions, browsing."""
 
 import re
+import secrets
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, MutableMapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from typing import Any
 
 from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
@@ -21,6 +23,7 @@ from app.settings import Settings
 # Path words under /kb/ that are pages, not articles.
 RESERVED_SLUGS = frozenset({"editor", "category", "tag", "suggest", "new", "print"})
 MAX_COMMENT = 2000
+READER_KEY = "kb_reader"  # session key of an anonymous reader's random id, for one vote per article version
 
 
 class KbError(ValueError):
@@ -84,10 +87,25 @@ async def check_draft(draft: ArticleDraft, article_id: int | None) -> Category |
     return category
 
 
-def _text_differs(version: ArticleVersion | None, draft: ArticleDraft) -> bool:
-    if version is None:
-        return True
-    return (version.title, version.body, list(version.tags)) != (draft.title.strip(), draft.body, draft.tags)
+# What a version holds besides its text and a published article shows: copied to the article on publishing.
+SHOWN_FIELDS = ("slug", "language", "category_id", "audience", "translation_slug", "related")
+
+
+def _shown_values(draft: ArticleDraft, category: Category | None) -> dict[str, object]:
+    """Everything readers will see of `draft` once published, as a version's columns."""
+    return {
+        "title": draft.title.strip(), "body": draft.body, "tags": list(draft.tags), "slug": draft.slug,
+        "language": draft.language, "category_id": category.id if category else None,
+        "audience": Audience(draft.audience), "translation_slug": draft.translation_slug,
+        "related": list(draft.related),
+    }
+
+
+def _values_of(version: ArticleVersion) -> dict[str, object]:
+    return {"title": version.title, "body": version.body, "tags": list(version.tags), "slug": version.slug,
+            "language": version.language, "category_id": version.category_id,
+            "audience": Audience(version.audience), "translation_slug": version.translation_slug,
+            "related": list(version.related)}
 
 
 async def current_version(article: Article) -> ArticleVersion | None:
@@ -100,19 +118,37 @@ async def published_version(article: Article) -> ArticleVersion | None:
     return await ArticleVersion.get_or_none(article_id=article.id, number=article.published_number)
 
 
-async def _add_version(article: Article, title: str, body: str, tags: list[str], author: User | None,
+async def _add_version(article: Article, values: dict[str, object], author: User | None,
                        note: str) -> ArticleVersion:
     article.current_number += 1
-    return await ArticleVersion.create(
-        article=article, number=article.current_number, title=title.strip(), body=body, tags=tags,
-        author=author, note=note[:300],
-    )
+    return await ArticleVersion.create(article=article, number=article.current_number, author=author,
+                                       note=note[:300], **values)
+
+
+def _show(article: Article, values: dict[str, object]) -> None:
+    for name in SHOWN_FIELDS:
+        setattr(article, name, values[name])
+
+
+async def _check_address_free(article: Article, slug: str) -> None:
+    if await Article.filter(slug=slug).exclude(id=article.id or 0).exists():
+        raise KbError(N_("Another article already uses this address."))
+
+
+async def _pending_slug_taken(slug: str, article_id: int | None) -> bool:
+    """Whether another article's latest version, not yet published, claims `slug`."""
+    rows = await (ArticleVersion.filter(slug=slug).exclude(article_id=article_id or 0)
+                  .values_list("number", "article__current_number"))
+    return any(number == current for number, current in rows)
 
 
 async def save_article(draft: ArticleDraft, author: User | None, article: Article | None = None, *,
                        publish: bool = False, source: str | None = None) -> Article:
-    """Create or change an article; a change of its text becomes a new version. Drafts stay unpublished."""
+    """Create or change an article; any change readers would see becomes a new version, which readers see
+    only once it is published: a saved draft leaves the published title, text, address and audience alone."""
     category = await check_draft(draft, article.id if article else None)
+    if await _pending_slug_taken(draft.slug, article.id if article else None):
+        raise KbError(N_("Another article already uses this address."))
     try:
         return await _write_article(draft, category, author, article, publish=publish, source=source)
     except IntegrityError:  # another editor took the same address a moment ago
@@ -121,31 +157,55 @@ async def save_article(draft: ArticleDraft, author: User | None, article: Articl
 
 async def _write_article(draft: ArticleDraft, category: Category | None, author: User | None, article: Article | None,
                          *, publish: bool, source: str | None) -> Article:
+    values = _shown_values(draft, category)
     async with in_transaction():
         article = article or Article(current_number=0)
         previous = await current_version(article) if article.id else None
-        article.slug, article.language, article.category = draft.slug, draft.language, category
-        article.audience = Audience(draft.audience)
-        article.translation_slug, article.related = draft.translation_slug, list(draft.related)
+        if not article.is_published:  # nobody reads it yet: the article follows its latest version
+            _show(article, values)
         if source is not None:
             article.source = source
         await article.save()
-        if _text_differs(previous, draft):
-            await _add_version(article, draft.title, draft.body, list(draft.tags), author, draft.note)
+        if previous is None or _values_of(previous) != values:
+            await _add_version(article, values, author, draft.note)
         if publish:
-            article.published_number = article.current_number
-            article.published_at = datetime.now(UTC)
+            await _publish_latest(article)
         await article.save()
         await enqueue("faq", article.id)
     return article
 
 
+async def _publish_latest(article: Article) -> None:
+    version = await current_version(article)
+    if version is None:
+        raise KbError(N_("This version does not exist."))
+    await _check_address_free(article, version.slug)
+    _show(article, _values_of(version))
+    article.published_number, article.published_at = article.current_number, datetime.now(UTC)
+    version.published_at = article.published_at
+    await version.save(update_fields=["published_at"])
+    await article.save()
+
+
 async def publish(article: Article) -> None:
-    async with in_transaction():
-        article.published_number = article.current_number
-        article.published_at = datetime.now(UTC)
-        await article.save(update_fields=["published_number", "published_at", "updated_at"])
-        await enqueue("faq", article.id)
+    """Readers now see the latest version: its text, address, audience and category at once."""
+    try:
+        async with in_transaction():
+            await _publish_latest(article)
+            await enqueue("faq", article.id)
+    except IntegrityError:
+        raise KbError(N_("Another article already uses this address.")) from None
+
+
+async def moved_article(slug: str) -> Article | None:
+    """The published article that was once published at `slug` and now lives elsewhere; None when `slug` is
+    an article's current address or was never published."""
+    if await Article.filter(slug=slug).exists():
+        return None
+    once_published = ArticleVersion.filter(slug=slug, published_at__isnull=False,
+                                           article__published_number__isnull=False)
+    earlier = await once_published.order_by("-published_at").first()
+    return await Article.get(id=earlier.article_id).select_related("category") if earlier else None
 
 
 async def unpublish(article: Article) -> None:
@@ -160,21 +220,45 @@ async def restore(article: Article, number: int, author: User | None) -> Article
     old = await ArticleVersion.get_or_none(article_id=article.id, number=number)
     if old is None:
         raise KbError(N_("This version does not exist."))
+    values = _values_of(old)
+    if not article.is_published:
+        await _check_address_free(article, old.slug)
     async with in_transaction():
-        version = await _add_version(article, old.title, old.body, list(old.tags), author, f"↺ {number}")
-        await article.save(update_fields=["current_number", "updated_at"])
+        version = await _add_version(article, values, author, f"↺ {number}")
+        if not article.is_published:
+            _show(article, values)
+        await article.save()
         await enqueue("faq", article.id)
     return version
 
 
-async def record_feedback(article: Article, helpful: bool, comment: str, user: User | None) -> ArticleFeedback:
-    """Counted against the version the reader saw, the published one."""
+def reader_key(user: User | None, session: MutableMapping[str, Any]) -> str:
+    """Who answers "was this helpful?": the user when logged in, else a random id kept in the session."""
+    if user is not None:
+        return f"user:{user.id}"
+    token = session.get(READER_KEY)
+    if not isinstance(token, str) or not token:
+        token = session[READER_KEY] = secrets.token_urlsafe(16)
+    return f"session:{token}"
+
+
+async def record_feedback(article: Article, helpful: bool, comment: str, user: User | None,
+                          reader: str) -> ArticleFeedback:
+    """One answer per reader and published version: answering again changes the earlier answer."""
     version = await published_version(article)
     if version is None:
         raise KbError(N_("This article is not published."))
-    return await ArticleFeedback.create(
-        article=article, version=version, helpful=helpful, comment=comment.strip()[:MAX_COMMENT], user=user
-    )
+    changes: dict[str, object] = {"helpful": helpful, "user": user}
+    if comment.strip():
+        changes["comment"] = comment.strip()[:MAX_COMMENT]
+    earlier = await ArticleFeedback.get_or_none(version_id=version.id, reader=reader)
+    if earlier is None:
+        try:
+            return await ArticleFeedback.create(article=article, version=version, reader=reader, **changes)
+        except IntegrityError:  # the same reader's other click landed first
+            earlier = await ArticleFeedback.get(version_id=version.id, reader=reader)
+    await earlier.update_from_dict(changes).save()
+    return earlier
 
 
 @dataclass(frozen=True)
@@ -213,7 +297,10 @@ async def suggest_article(settings: Settings, user: User, title: str, question: 
     async with in_transaction():
         article = await Article.create(slug=await _free_slug(title), language=user.locale, suggested_by=user,
                                        audience=Audience.CUSTOMERS, current_number=0)
-        version = await _add_version(article, title[:300], question.strip()[:10000] + "\n", [], user, "")
+        values = {"title": title[:300].strip(), "body": question.strip()[:10000] + "\n", "tags": [],
+                  "slug": article.slug, "language": article.language, "category_id": None,
+                  "audience": article.audience, "translation_slug": "", "related": []}
+        version = await _add_version(article, values, user, "")
         await article.save(update_fields=["current_number"])
         await _mail_editors_about(settings, article, version, user)
     return article

@@ -17,6 +17,8 @@ from app.web import templates
 
 log = logging.getLogger(__name__)
 
+SUBJECT_MAX_CHARS: int = OutgoingMail._meta.fields_map["subject"].max_length  # type: ignore[attr-defined]
+
 MAX_ATTEMPTS = 8
 BATCH_SIZE = 20
 mail_queued = asyncio.Event()
@@ -40,7 +42,17 @@ def render_mail(name: str, locale: str, context: dict[str, Any], env: Environmen
         html = env.get_template(f"mail/{name}/body.html").render(values)
     finally:
         i18n.set_locale(previous)
-    return RenderedMail(" ".join(subject.split()), text.strip() + "\n", html)
+    return RenderedMail(shortened(" ".join(subject.split()), SUBJECT_MAX_CHARS), text.strip() + "\n", html)
+
+
+def shortened(text: str, limit: int) -> str:
+    """`text` in at most `limit` characters (a long company and title must still fit the column): cut at a
+    space near the end when there is one, marked with "…"."""
+    if len(text) <= limit:
+        return text
+    cut = text[:limit - 1]
+    space = cut.rfind(" ", limit - 40)
+    return (cut[:space] if space > 0 else cut).rstrip() + "…"
 
 
 async def queue_mail(name: str, recipient: str, locale: str, context: dict[str, Any]) -> OutgoingMail:

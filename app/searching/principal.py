@@ -1,13 +1,14 @@
 """The caller as the search layer sees it: built from the user in this one place."""
 
 from app.accounts.models import User
+from app.permissions import Action, allowed
 from search.types import Principal
 
 
 def principal_for(user: User | None) -> Principal:
     if user is None:
         return Principal.anonymous()
-    if user.is_staff:
+    if allowed(user, Action.SEARCH_EVERYTHING):
         return Principal.staff(user.id, language=user.locale)
     company_shares = bool(user.company and user.company.shares_tickets)
     return Principal(

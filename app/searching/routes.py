@@ -7,20 +7,22 @@ from datetime import date
 from urllib.parse import quote_plus, urlencode
 
 from babel.dates import format_timedelta
+from search.arrange import grouped
 from search.types import KINDS, EngineUnavailable, Hit, SearchResult
 from starlette.requests import Request
 from starlette.responses import Response
-from starlette.routing import Route
 
 from app import i18n
-from app.accounts.models import Role, User
-from app.auth import current_user, login_required, require_user, role_required
+from app.accounts.models import User
+from app.auth import current_user, require_user
 from app.i18n import _
 from app.insights.models import Purpose
 from app.insights.service import latest_search, open_link, record_search, role_of
 from app.searching import lexicon, service
 from app.searching.engine import get_engine
 from app.web import app_settings, field, flash, read_form, redirect, render
+from app.permissions import Action
+from app.routing import route
 
 PER_PAGE = 10
 FILTER_NAMES = ("q", "kind", "category", "product")
@@ -116,11 +118,10 @@ async def _search(request: Request, params: SearchParams) -> tuple[SearchResult,
     return result, tabs
 
 
-@login_required
 async def search_page(request: Request) -> Response:
     params = SearchParams.from_request(request)
     context: dict[str, object] = {"query": params.q, "params": params, "kind_names": service.KIND_NAMES,
-                                  "hit_day": hit_day}
+                                  "hit_day": hit_day, "hit_groups": grouped}
     if not params.asks_something:
         return render(request, "search/results.html", context)
     try:
@@ -186,12 +187,10 @@ async def _admin_page(request: Request, admin: User, form: dict[str, str] | None
     return render(request, "admin/search.html", context, status_code=status_code)
 
 
-@role_required(Role.ADMIN)
 async def admin_search(request: Request) -> Response:
     return await _admin_page(request, require_user(request))
 
 
-@role_required(Role.ADMIN)
 async def admin_lexicon(request: Request) -> Response:
     admin = require_user(request)
     form = await read_form(request)
@@ -216,8 +215,8 @@ async def admin_lexicon(request: Request) -> Response:
 
 
 routes = [
-    Route("/search", search_page),
-    Route("/search/suggest", suggest),
-    Route("/admin/search", admin_search),
-    Route("/admin/search/lexicon", admin_lexicon, methods=["POST"]),
+    route("/search", search_page, Action.USE_PORTAL),
+    route("/search/suggest", suggest, Action.BROWSE),
+    route("/admin/search", admin_search, Action.ADMINISTER),
+    route("/admin/search/lexicon", admin_lexicon, Action.ADMINISTER, methods=["POST"]),
 ]

@@ -2,15 +2,14 @@
 
 from starlette.requests import Request
 from starlette.responses import Response
-from starlette.routing import Route
 
-from app.accounts.models import Role
-from app.auth import role_required
 from app.i18n import _
 from app.tickets import lists
 from app.tickets.models import Category, Closure, Product
 from app.tickets.service import TicketError
 from app.web import field, flash, read_form, redirect, render
+from app.permissions import Action
+from app.routing import route
 
 PATH = "/admin/ticket-lists"
 
@@ -21,9 +20,8 @@ async def _page(request: Request, error: str = "", typed: dict[str, str] | None 
     return render(request, "tickets/admin_lists.html", context, status_code=status)
 
 
-@role_required(Role.ADMIN)
 async def ticket_lists(request: Request) -> Response:
-    if request.method == "GET":
+    if request.method != "POST":
         return await _page(request)
     form = await read_form(request)
     action = field(form, "action")
@@ -46,4 +44,4 @@ async def ticket_lists(request: Request) -> Response:
     return redirect(PATH)
 
 
-routes = [Route(PATH, ticket_lists, methods=["GET", "POST"])]
+routes = [route(PATH, ticket_lists, Action.ADMINISTER, methods=["GET", "POST"])]

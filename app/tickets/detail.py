@@ -4,14 +4,18 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
-from app.accounts.models import Role, User
+from tortoise.queryset import QuerySet
+
+from app.accounts.models import User
 from app.i18n import N_, _
+from app.permissions import Action, allowed
 from app.tickets import service
 from app.tickets.access import actor_for
 from app.tickets.choices import LabelledStrEnum, Priority, Severity
 from app.tickets.listing import ticket_sla
 from app.tickets.models import Attachment, Category, Comment, EventKind, Product, Ticket, TicketEvent, WorkLog
-from app.tickets.promote import is_promotable, may_promote, promoted
+from app.tickets.promote import is_promotable, promoted
+from app.tickets.submissions import new_key
 from app.tickets.workflow import Actor, Event, Status, TicketType, allowed_events, can
 
 BUTTON_EVENTS_EXCLUDED = frozenset({Event.CUSTOMER_REPLY, Event.AUTO_CLOSE})
@@ -66,15 +70,29 @@ def duration(value: timedelta | None) -> str:
     return _("%(hours)s h %(minutes)s min", hours=minutes // 60, minutes=minutes % 60)
 
 
+def visible_attachments(user: User, ticket: Ticket) -> QuerySet[Attachment]:
+    """The ticket's files this viewer may list and open: a requester never gets those of internal notes."""
+    query = Attachment.filter(ticket_id=ticket.id)
+    return query if allowed(user, Action.READ_INTERNAL_NOTES, ticket) else query.filter(internal=False)
+
+
 def actions_for(user: User, ticket: Ticket) -> list[Event]:
-    actor = actor_for(user)
-    if actor is Actor.STAFF and not user.has_role(Role.TECHNICIAN):
+    if not allowed(user, Action.CHANGE_TICKET_STATUS, ticket):
         return []
-    return [e for e in allowed_events(ticket.status, actor, ticket.ticket_type) if e not in BUTTON_EVENTS_EXCLUDED]
+    events = allowed_events(ticket.status, actor_for(user), ticket.ticket_type)
+    return [e for e in events if e not in BUTTON_EVENTS_EXCLUDED]
+
+
+def may_comment(user: User, ticket: Ticket) -> bool:
+    """Staff who work tickets always may; a requester as long as the workflow takes his reply."""
+    if not allowed(user, Action.COMMENT_TICKET, ticket):
+        return False
+    return allowed(user, Action.WORK_TICKET, ticket) or can(ticket.status, Actor.REQUESTER, Event.CUSTOMER_REPLY,
+                                                             ticket.ticket_type)
 
 
 async def detail_context(user: User, ticket: Ticket) -> dict[str, Any]:
-    staff = user.is_staff
+    staff = allowed(user, Action.READ_INTERNAL_NOTES, ticket)
     comments_query = Comment.filter(ticket_id=ticket.id).select_related("author")
     if not staff:
         comments_query = comments_query.filter(internal=False)
@@ -87,15 +105,16 @@ async def detail_context(user: User, ticket: Ticket) -> dict[str, Any]:
         "ticket": ticket,
         "comments": comments,
         # The listed facts only: an attachment's extracted text (up to 100,000 characters) is for the index.
-        "attachments": await Attachment.filter(ticket_id=ticket.id).order_by("id").values(
-            "id", "original_name", "size", "created_at", uploader="uploaded_by__full_name"),
+        "attachments": await visible_attachments(user, ticket).order_by("id").values(
+            "id", "original_name", "size", "created_at", "internal", uploader="uploaded_by__full_name"),
         "events": await events_query,
         "sla": ticket_sla(ticket, cal, now),
         "actions": actions_for(user, ticket),
-        "can_comment": staff or can(ticket.status, Actor.REQUESTER, Event.CUSTOMER_REPLY, ticket.ticket_type),
+        "can_comment": may_comment(user, ticket),
+        "can_note": allowed(user, Action.WRITE_INTERNAL_NOTE, ticket),
         "duplicates": await Ticket.filter(duplicate_of_id=ticket.id).order_by("id"),
         "is_staff": staff,
-        "is_technician": user.has_role(Role.TECHNICIAN),
+        "is_technician": allowed(user, Action.WORK_TICKET, ticket),
         "status_label": status_label,
         "field_changes": field_changes,
         "EventKind": EventKind,
@@ -103,6 +122,7 @@ async def detail_context(user: User, ticket: Ticket) -> dict[str, Any]:
         "typed": {},
         "duration": duration,
         "today": service.local_today().isoformat(),
+        "submission_key": new_key(),  # the comment form's one-time key
     }
     if staff:
         context.update(
@@ -113,6 +133,6 @@ async def detail_context(user: User, ticket: Ticket) -> dict[str, Any]:
             types=list(TicketType), priorities=list(Priority), severities=list(Severity),
             can_discard=can(ticket.status, Actor.STAFF, Event.DISCARD, ticket.ticket_type),
             faq=await promoted(ticket, user),
-            can_promote=may_promote(user) and is_promotable(ticket),
+            can_promote=allowed(user, Action.PROMOTE_TICKET) and is_promotable(ticket),
         )
     return context

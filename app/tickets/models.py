@@ -179,6 +179,13 @@ class Attachment(Model):
     uploaded_by: fields.ForeignKeyRelation["User"] = fields.ForeignKeyField(
         "accounts.User", related_name="ticket_attachments", on_delete=fields.RESTRICT
     )
+    # The comment or note the file came with; none for files of the ticket's opening or attached alone (public).
+    comment: fields.ForeignKeyNullableRelation[Comment] = fields.ForeignKeyField(
+        "tickets.Comment", related_name="attachments", null=True, on_delete=fields.CASCADE
+    )
+    # Copied from the comment, so every read filters on the attachment row alone: a note's file is staff-only.
+    internal = fields.BooleanField(default=False, db_default=False,
+                                   description="Came with an internal note: never shown, served or mailed to requesters")
     stored_name = fields.CharField(max_length=80, unique=True)
     original_name = fields.CharField(max_length=200)
     content_type = fields.CharField(max_length=120)
@@ -192,6 +199,7 @@ class Attachment(Model):
 
     ticket_id: int
     uploaded_by_id: int
+    comment_id: int | None
 
     class Meta:
         table = "ticket_attachment"
@@ -242,3 +250,28 @@ class TicketEvent(Model):
         table = "ticket_event"
         ordering = ["id"]
 
+
+
+class Submission(Model):
+    """A form's one-time key: the first POST with it creates the ticket or comment, a repeat (double click,
+    reload, a retry after a lost answer) finds what the first created. The unique key decides races."""
+
+    id = fields.IntField(primary_key=True)
+    key = fields.CharField(max_length=64, unique=True)
+    user: fields.ForeignKeyRelation["User"] = fields.ForeignKeyField(
+        "accounts.User", related_name="ticket_submissions", on_delete=fields.CASCADE
+    )
+    ticket: fields.ForeignKeyRelation[Ticket] = fields.ForeignKeyField(
+        "tickets.Ticket", related_name="submissions", on_delete=fields.CASCADE
+    )
+    comment: fields.ForeignKeyNullableRelation[Comment] = fields.ForeignKeyField(
+        "tickets.Comment", related_name="submissions", null=True, on_delete=fields.CASCADE
+    )
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    user_id: int
+    ticket_id: int
+    comment_id: int | None
+
+    class Meta:
+        table = "ticket_submission"

@@ -6,15 +6,13 @@ from dataclasses import dataclass
 from starlette.datastructures import FormData
 from starlette.requests import Request
 from starlette.responses import Response
-from starlette.routing import Route
 from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
-from app.accounts.models import Company, Role, User
-from app.auth import require_user, role_required
+from app.accounts.models import Company, User
+from app.auth import require_user
 from app.i18n import N_, _, translate
 from app.kb import service as kb
-from app.kb.access import is_editor
 from app.kb.frontmatter import LANGUAGES
 from app.kb.models import ARTICLE_AUDIENCES, AUDIENCE_LABELS, Article, Audience, Category
 from app.kb.scrub import PersonalData, scrub
@@ -22,6 +20,8 @@ from app.tickets.access import ticket_for
 from app.tickets.models import Comment, Ticket
 from app.tickets.workflow import Status
 from app.web import field, flash, read_form, redirect, render
+from app.permissions import Action, allowed
+from app.routing import route
 
 PROMOTABLE: frozenset[Status] = frozenset({Status.RISOLTO, Status.CHIUSO})
 NOT_SOLVED = N_("Only a solved or closed ticket can become an FAQ.")
@@ -51,10 +51,6 @@ class PromotedFaq:
     article: Article
     title: str
     url: str | None
-
-
-def may_promote(user: User) -> bool:
-    return user.has_role(Role.TECHNICIAN) or user.has_role(Role.EDITOR)
 
 
 def is_promotable(ticket: Ticket) -> bool:
@@ -100,7 +96,7 @@ async def promoted(ticket: Ticket, viewer: User) -> PromotedFaq | None:
     if article is None:
         return None
     version = await kb.current_version(article)
-    url = f"/kb/editor/{article.id}" if is_editor(viewer) else (f"/kb/{article.slug}" if article.is_published else None)
+    url = f"/kb/editor/{article.id}" if allowed(viewer, Action.EDIT_KB) else (f"/kb/{article.slug}" if article.is_published else None)
     return PromotedFaq(article, version.title if version else article.slug, url)
 
 
@@ -164,10 +160,9 @@ async def _page_context(ticket: Ticket, form: PromoteForm) -> dict[str, object]:
 def _open(request: Request, user: User, article: Article, ticket: Ticket, message: str) -> Response:
     """Editors go on to the draft in the editor; technicians back to the ticket, which links it."""
     flash(request, message, "success")
-    return redirect(f"/kb/editor/{article.id}" if is_editor(user) else f"/tickets/{ticket.code}#faq")
+    return redirect(f"/kb/editor/{article.id}" if allowed(user, Action.EDIT_KB) else f"/tickets/{ticket.code}#faq")
 
 
-@role_required(Role.TECHNICIAN, Role.EDITOR)
 async def promote_page(request: Request) -> Response:
     user = require_user(request)
     ticket = await ticket_for(user, request.path_params["ref"])
@@ -177,7 +172,7 @@ async def promote_page(request: Request) -> Response:
     if not is_promotable(ticket):
         flash(request, _(NOT_SOLVED), "error")
         return redirect(f"/tickets/{ticket.code}")
-    if request.method == "GET":
+    if request.method != "POST":
         return render(request, "tickets/promote.html", await _page_context(ticket, await prefilled(ticket)))
     values = _form_from(await read_form(request))
     try:
@@ -190,4 +185,4 @@ async def promote_page(request: Request) -> Response:
     return _open(request, user, article, ticket, message)
 
 
-routes = [Route("/tickets/{ref}/promote", promote_page, methods=["GET", "POST"])]
+routes = [route("/tickets/{ref}/promote", promote_page, Action.PROMOTE_TICKET, methods=["GET", "POST"])]

@@ -9,17 +9,16 @@ from starlette.exceptions import HTTPException
 from starlette.formparsers import MultiPartException
 from starlette.requests import Request
 from starlette.responses import Response
-from starlette.routing import Route
 
-from app.accounts.models import Role, User, UserStatus
-from app.auth import login_required, require_user, role_required
+from app.accounts.models import User, UserStatus
+from app.auth import require_user
 from app.i18n import N_, _
 from app.insights.service import record_ticket_opened
-from app.tickets import admin_routes, listing, service
+from app.tickets import admin_routes, listing, service, submissions
 from app.tickets.access import can_see, sees_company_tickets, ticket_for
 from app.tickets.choices import Priority, Severity
-from app.tickets.detail import detail_context
-from app.tickets.models import Attachment, Category, Channel, Product, Ticket
+from app.tickets.detail import detail_context, visible_attachments
+from app.tickets.models import Category, Channel, Product, Ticket
 from app.tickets.promote import routes as promote_routes
 from app.tickets.similar import routes as similar_routes
 from app.tickets.suggestions import review_context
@@ -27,9 +26,11 @@ from app.tickets.suggestions import routes as suggestion_routes
 from app.tickets.workflow import Event, TicketType
 from app.uploads import StoredFile, serve_stored
 from app.web import app_settings, field, flash, read_form, redirect, render
+from app.permissions import Action, allowed
+from app.routing import route
 
 FORM_FIELDS = ("title", "ticket_type", "priority", "severity", "category", "product", "description", "channel",
-               "requester")
+               "requester", submissions.KEY_FIELD)
 TOO_LARGE = N_("The upload is too large or has too many parts: at most 5 files of %(mb)s MB each.")
 
 
@@ -57,7 +58,7 @@ async def _form_choices(user: User) -> dict[str, object]:
         "categories": await Category.filter(active=True), "products": await Product.filter(active=True),
         "channels": list(Channel),
     }
-    if user.is_staff:
+    if allowed(user, Action.OPEN_TICKET_FOR_OTHERS):
         choices["requesters"] = await User.filter(is_requester=True, status=UserStatus.ACTIVE).select_related(
             "company").order_by("full_name")
     return choices
@@ -65,7 +66,6 @@ async def _form_choices(user: User) -> dict[str, object]:
 
 # ---- lists ----
 
-@login_required
 async def ticket_list(request: Request) -> Response:
     user = require_user(request)
     params = listing.parse_params(request.query_params)
@@ -76,7 +76,6 @@ async def ticket_list(request: Request) -> Response:
     })
 
 
-@role_required(Role.TECHNICIAN)
 async def queues(request: Request) -> Response:
     user = require_user(request)
     name = request.query_params.get("queue", "unassigned")
@@ -91,12 +90,11 @@ async def queues(request: Request) -> Response:
 
 # ---- new ticket ----
 
-@login_required
 async def new_ticket(request: Request) -> Response:
     user = require_user(request)
     context = {**await _form_choices(user), "form": {"priority": "media", "severity": "non_bloccante",
-                                                     "channel": "phone"}}
-    if request.method == "GET":  # ?title= comes from a search that found nothing
+                                                     "channel": "phone"}, "submission_key": submissions.new_key()}
+    if request.method != "POST":  # ?title= comes from a search that found nothing
         context["form"]["title"] = request.query_params.get("title", "").strip()[:service.MAX_TITLE]
         return render(request, "tickets/new.html", context)
     try:
@@ -105,24 +103,26 @@ async def new_ticket(request: Request) -> Response:
         return render(request, "tickets/new.html", {**context, "error": _(str(error))}, status_code=400)
     values = {name: field(form, name) for name in FORM_FIELDS}
     context["form"] = values
-    confirmed = user.is_staff or field(form, "confirmed") == "1"
+    on_behalf = allowed(user, Action.OPEN_TICKET_FOR_OTHERS)
+    confirmed = on_behalf or field(form, "confirmed") == "1"
     try:
         data = await service.ticket_input(values)
         if not confirmed:  # without JavaScript a requester first sees the answers we already know
             return render(request, "tickets/new.html", {**context, **await review_context(request, user, values)})
         requester = await _requester_choice(user, values["requester"])
-        ticket = await service.create_ticket(app_settings(request), user, data, requester, uploads=uploads_in(form))
+        ticket = await service.create_ticket(app_settings(request), user, data, requester, uploads=uploads_in(form),
+                                             submission=values[submissions.KEY_FIELD])
     except service.TicketError as error:
-        review = {} if user.is_staff else await review_context(request, user, values)
+        review = {} if on_behalf else await review_context(request, user, values)
         return render(request, "tickets/new.html", {**context, **review, "error": _(str(error))}, status_code=400)
-    if not user.is_staff:
+    if not on_behalf:
         await record_ticket_opened(request.session)
     flash(request, _("Ticket %(code)s opened. We will answer as soon as possible.", code=ticket.code), "success")
     return redirect(f"/tickets/{ticket.code}")
 
 
 async def _requester_choice(user: User, raw: str) -> User | None:
-    if not user.is_staff:
+    if not allowed(user, Action.OPEN_TICKET_FOR_OTHERS):
         return None
     requester = await User.get_or_none(id=int(raw), is_requester=True, status=UserStatus.ACTIVE) if raw.isdigit() else None
     if requester is None:
@@ -132,14 +132,12 @@ async def _requester_choice(user: User, raw: str) -> User | None:
 
 # ---- detail and print ----
 
-@login_required
 async def ticket_detail(request: Request) -> Response:
     user = require_user(request)
     ticket = await ticket_for(user, request.path_params["ref"])
     return render(request, "tickets/detail.html", await detail_context(user, ticket))
 
 
-@login_required
 async def ticket_print(request: Request) -> Response:
     user = require_user(request)
     ticket = await ticket_for(user, request.path_params["ref"])
@@ -176,18 +174,18 @@ def ticket_action(action: TicketAction) -> Callable[[Request], Awaitable[Respons
     return endpoint
 
 
-@login_required
 @ticket_action
 async def post_comment(request: Request, user: User, ticket: Ticket) -> Response:
     form = await read_upload_form(request)
-    request.state.typed = {"body": field(form, "body"), "internal": field(form, "internal")}
+    request.state.typed = {"body": field(form, "body"), "internal": field(form, "internal"),
+                           "submission": field(form, submissions.KEY_FIELD)}
     await service.add_comment(app_settings(request), user, ticket, field(form, "body"),
-                              internal=field(form, "internal") == "on", uploads=uploads_in(form))
+                              internal=field(form, "internal") == "on", uploads=uploads_in(form),
+                              submission=field(form, submissions.KEY_FIELD))
     flash(request, _("Your comment was added."), "success")
     return redirect(f"/tickets/{ticket.code}#comments")
 
 
-@login_required
 @ticket_action
 async def post_attachments(request: Request, user: User, ticket: Ticket) -> Response:
     form = await read_upload_form(request)
@@ -196,18 +194,16 @@ async def post_attachments(request: Request, user: User, ticket: Ticket) -> Resp
     return redirect(f"/tickets/{ticket.code}#attachments")
 
 
-@login_required
 async def get_attachment(request: Request) -> Response:
     user = require_user(request)
     ticket = await ticket_for(user, request.path_params["ref"])
-    row = await Attachment.get_or_none(id=request.path_params["attachment_id"], ticket_id=ticket.id)
+    row = await visible_attachments(user, ticket).get_or_none(id=request.path_params["attachment_id"])
     folder = service.attachments_dir(app_settings(request))
     if row is None or not can_see(user, ticket) or not (folder / row.stored_name).is_file():
         raise HTTPException(status_code=404)
     return serve_stored(folder, StoredFile(row.stored_name, row.original_name, row.content_type, row.size))
 
 
-@login_required
 @ticket_action
 async def post_transition(request: Request, user: User, ticket: Ticket) -> Response:
     form = await read_form(request)
@@ -223,7 +219,6 @@ async def post_transition(request: Request, user: User, ticket: Ticket) -> Respo
     return redirect(f"/tickets/{ticket.code}")
 
 
-@role_required(Role.TECHNICIAN)
 @ticket_action
 async def post_assign(request: Request, user: User, ticket: Ticket) -> Response:
     form = await read_form(request)
@@ -233,7 +228,6 @@ async def post_assign(request: Request, user: User, ticket: Ticket) -> Response:
     return redirect(f"/tickets/{ticket.code}")
 
 
-@role_required(Role.TECHNICIAN)
 @ticket_action
 async def post_details(request: Request, user: User, ticket: Ticket) -> Response:
     form = await read_form(request)
@@ -246,7 +240,6 @@ async def post_details(request: Request, user: User, ticket: Ticket) -> Response
     return redirect(f"/tickets/{ticket.code}")
 
 
-@role_required(Role.TECHNICIAN)
 @ticket_action
 async def post_worklog(request: Request, user: User, ticket: Ticket) -> Response:
     form = await read_form(request)
@@ -257,7 +250,6 @@ async def post_worklog(request: Request, user: User, ticket: Ticket) -> Response
     return redirect(f"/tickets/{ticket.code}#work")
 
 
-@role_required(Role.TECHNICIAN)
 @ticket_action
 async def post_duplicate(request: Request, user: User, ticket: Ticket) -> Response:
     form = await read_form(request)
@@ -269,19 +261,19 @@ async def post_duplicate(request: Request, user: User, ticket: Ticket) -> Respon
 
 
 routes = [
-    Route("/tickets", ticket_list),
-    Route("/tickets/new", new_ticket, methods=["GET", "POST"]),
-    Route("/tickets/queues", queues),
-    Route("/tickets/{ref}", ticket_detail),
-    Route("/tickets/{ref}/print", ticket_print),
-    Route("/tickets/{ref}/comments", post_comment, methods=["POST"]),
-    Route("/tickets/{ref}/attachments", post_attachments, methods=["POST"]),
-    Route("/tickets/{ref}/attachments/{attachment_id:int}", get_attachment),
-    Route("/tickets/{ref}/transition", post_transition, methods=["POST"]),
-    Route("/tickets/{ref}/assign", post_assign, methods=["POST"]),
-    Route("/tickets/{ref}/details", post_details, methods=["POST"]),
-    Route("/tickets/{ref}/worklog", post_worklog, methods=["POST"]),
-    Route("/tickets/{ref}/duplicate", post_duplicate, methods=["POST"]),
+    route("/tickets", ticket_list, Action.USE_PORTAL),
+    route("/tickets/new", new_ticket, Action.OPEN_TICKET, methods=["GET", "POST"]),
+    route("/tickets/queues", queues, Action.WORK_QUEUES),
+    route("/tickets/{ref}", ticket_detail, Action.VIEW_TICKET),
+    route("/tickets/{ref}/print", ticket_print, Action.VIEW_TICKET),
+    route("/tickets/{ref}/comments", post_comment, Action.COMMENT_TICKET, methods=["POST"]),
+    route("/tickets/{ref}/attachments", post_attachments, Action.COMMENT_TICKET, methods=["POST"]),
+    route("/tickets/{ref}/attachments/{attachment_id:int}", get_attachment, Action.VIEW_TICKET),
+    route("/tickets/{ref}/transition", post_transition, Action.CHANGE_TICKET_STATUS, methods=["POST"]),
+    route("/tickets/{ref}/assign", post_assign, Action.WORK_TICKET, methods=["POST"]),
+    route("/tickets/{ref}/details", post_details, Action.WORK_TICKET, methods=["POST"]),
+    route("/tickets/{ref}/worklog", post_worklog, Action.WORK_TICKET, methods=["POST"]),
+    route("/tickets/{ref}/duplicate", post_duplicate, Action.WORK_TICKET, methods=["POST"]),
     *suggestion_routes,
 ]
 routes += admin_routes.routes

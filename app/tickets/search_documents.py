@@ -20,9 +20,12 @@ Row = TypeVar("Row", bound=_OfTicket)
 
 def ticket_document(ticket: Ticket, public: Sequence[Comment], internal: Sequence[Comment],
                     attachments: Sequence[Attachment] = ()) -> SearchDocument:
-    """Public text first (description, public comments, then each attachment's text under its file name:
-    whoever may see the ticket may open its attachments); internal notes go to staff_body only."""
-    body = "\n\n".join([ticket.description, *(c.body for c in public), *(_attachment_text(a) for a in attachments)])
+    """Public text first (description, public comments, then each public attachment's text under its file
+    name: whoever may see the ticket may open those); internal notes and their files go to staff_body only."""
+    shared = [a for a in attachments if not a.internal]
+    staff_only = [a for a in attachments if a.internal]
+    body = "\n\n".join([ticket.description, *(c.body for c in public), *(_attachment_text(a) for a in shared)])
+    staff_body = "\n\n".join([*(c.body for c in internal), *(_attachment_text(a) for a in staff_only)])
     return SearchDocument(
         id=f"ticket:{ticket.id}", kind="ticket", title=f"{ticket.code} {ticket.title}", body=body, tags=[],
         category=ticket.category.name if ticket.category else "",
@@ -30,7 +33,7 @@ def ticket_document(ticket: Ticket, public: Sequence[Comment], internal: Sequenc
         language=ticket.requester.locale if ticket.requester.locale in ("it", "en") else "it",
         audience="company", company_id=ticket.company_id, requester_id=ticket.requester_id,
         status=ticket.status.value, url=f"/tickets/{ticket.id}", updated_at=ticket.updated_at,
-        staff_body="\n\n".join(c.body for c in internal), resolution=ticket.resolution,
+        staff_body=staff_body, resolution=ticket.resolution,
     )
 
 

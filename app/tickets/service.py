@@ -12,25 +12,27 @@ from pathlib import Path
 from typing import Any
 
 from starlette.datastructures import UploadFile
+from tortoise.exceptions import IntegrityError
 from tortoise.expressions import F
 from tortoise.transactions import in_transaction
 
 from app.accounts.models import Company, Role, User, UserStatus
 from app.i18n import DISPLAY_TZ, N_
+from app.permissions import Action, allowed
 from app.searching.outbox import enqueue
 from app.settings import Settings
-from app.tickets import notify
+from app.tickets import notify, submissions
 from app.tickets.access import actor_for, parse_ref
 from app.tickets.attachment_text import initial_text_status, text_queued
 from app.tickets.choices import Priority, Severity, parse_choice
 from app.tickets.models import (
-    Attachment, Category, Channel, Closure, Comment, EventKind, Product, Ticket, TicketEvent, WorkLog,
+    Attachment, Category, Channel, Closure, Comment, EventKind, Product, Submission, Ticket, TicketEvent, WorkLog,
 )
 from app.tickets.sla import BusinessCalendar, sla_deadline
 from app.tickets.workflow import (
-    FORBIDDEN_STATUSES, Actor, Event, Status, TicketType, TransitionRefused, next_status,
+    FORBIDDEN_STATUSES, Actor, Event, Status, TicketType, TransitionRefused, auto_close_due, next_status,
 )
-from app.uploads import StoredFile, UploadRefused, remove_stored, store_upload
+from app.uploads import StoredFile, UploadRefused, publish, remove_stored, store_upload
 
 SEARCH_SOURCE = "ticket"
 MAX_TITLE = 200
@@ -49,6 +51,7 @@ class TicketConflict(TicketError):
 CONFLICT = N_("Someone else changed this ticket while you were editing it. Nothing was saved: "
               "check the current version below and try again.")
 REFUSED = N_("This action is not allowed on the ticket in its current status.")
+RESUBMITTED = N_("This form was already used for something else: reload the page and send it again.")
 
 
 def local_today() -> date:
@@ -152,36 +155,68 @@ def _refused() -> TicketError:
     return TicketError(REFUSED)
 
 
+def _check(user: User, action: Action, ticket: Ticket) -> None:
+    if not allowed(user, action, ticket):
+        raise _refused()
+
+
 # ---- opening ----
 
 async def create_ticket(
     settings: Settings, author: User, data: TicketInput, requester: User | None = None,
-    uploads: Sequence[UploadFile] = (),
+    uploads: Sequence[UploadFile] = (), submission: str = "",
 ) -> Ticket:
     """Open a ticket: by a requester for himself, or by staff on a requester's behalf (phone, email).
-    A refused attachment refuses the whole ticket, so the form comes back with every value kept."""
+    A refused attachment refuses the whole ticket, so the form comes back with every value kept.
+    `submission` is the form's one-time key: sent again, it returns the ticket it opened the first time."""
     on_behalf = requester is not None and requester.id != author.id
     if on_behalf:
-        if not author.is_staff or requester is None or requester.status is not UserStatus.ACTIVE \
+        if not allowed(author, Action.OPEN_TICKET_FOR_OTHERS) or requester is None or requester.status is not UserStatus.ACTIVE \
                 or not requester.is_requester:
             raise TicketError(N_("Choose the requester from the list."))
     owner = requester if requester is not None else author
     channel = data.channel if on_behalf else Channel.PORTAL
+    key = _submission_key(submission)
+    if (done := await submissions.earlier(author, key)) is not None:
+        return await _earlier_ticket(done)
     opened = now_utc()
     deadline = sla_deadline(await business_calendar(), opened, data.priority)
     stored = await _store_all(settings, uploads)
     try:
-        ticket = await _insert_ticket(settings, author, owner, data, channel, opened, deadline, stored)
+        ticket = await _insert_ticket(settings, author, owner, data, channel, opened, deadline, stored, key)
+    except IntegrityError:
+        await _remove_all(settings, stored)
+        return await _earlier_ticket(await _race_winner(author, key))
     except BaseException:
         await _remove_all(settings, stored)
         raise
-    _queue_text_extraction(stored)
+    await _committed(settings, stored)
     return ticket
+
+
+def _submission_key(raw: str) -> str:
+    if raw and not submissions.is_valid(raw):
+        raise TicketError(RESUBMITTED)
+    return raw
+
+
+async def _race_winner(user: User, key: str) -> Submission:
+    """The key row that made this request's insert fail: another request with the same form committed first."""
+    done = await submissions.earlier(user, key)
+    if done is None:
+        raise TicketError(RESUBMITTED)
+    return done
+
+
+async def _earlier_ticket(done: Submission) -> Ticket:
+    if done.comment_id is not None:
+        raise TicketError(RESUBMITTED)  # a comment form's key sent to the new-ticket form
+    return await Ticket.get(id=done.ticket_id)
 
 
 async def _insert_ticket(
     settings: Settings, author: User, owner: User, data: TicketInput, channel: Channel, opened: datetime,
-    deadline: datetime, stored: Sequence[StoredFile],
+    deadline: datetime, stored: Sequence[StoredFile], key: str = "",
 ) -> Ticket:
     async with in_transaction():
         ticket = await Ticket.create(
@@ -192,6 +227,7 @@ async def _insert_ticket(
         )
         ticket.number = ticket.id
         await Ticket.filter(id=ticket.id).update(number=ticket.id)
+        await submissions.remember(author, key, ticket)
         await record(ticket, author, EventKind.CREATED, to_status=ticket.status.value)
         await _save_attachments(ticket, author, stored)
         await enqueue(SEARCH_SOURCE, ticket.id)
@@ -230,28 +266,39 @@ async def _remove_all(settings: Settings, stored: Sequence[StoredFile]) -> None:
         await remove_stored(attachments_dir(settings), item.stored_name)
 
 
-async def _save_attachments(ticket: Ticket, user: User, stored: Sequence[StoredFile]) -> None:
+async def _save_attachments(
+    ticket: Ticket, user: User, stored: Sequence[StoredFile], comment: Comment | None = None
+) -> None:
+    """The files belong to `comment` and share its visibility; without one they are public."""
     for item in stored:
         await Attachment.create(
-            ticket_id=ticket.id, uploaded_by_id=user.id, stored_name=item.stored_name,
+            ticket_id=ticket.id, uploaded_by_id=user.id, comment_id=comment.id if comment else None,
+            internal=comment.internal if comment else False, stored_name=item.stored_name,
             original_name=item.original_name, content_type=item.content_type, size=item.size,
             text_status=initial_text_status(item.content_type),
         )
         await record(ticket, user, EventKind.ATTACHMENT, detail=item.original_name)
 
 
-def _queue_text_extraction(stored: Sequence[StoredFile]) -> None:
-    """Wake the text extraction job; called once the attachments are committed, so it finds them."""
+async def _committed(settings: Settings, stored: Sequence[StoredFile]) -> None:
+    """The attachments' rows are committed: their partial files become stored ones, and the text extraction
+    job is woken (it finds them now)."""
+    await publish(attachments_dir(settings), stored)
     if stored:
         text_queued.set()
 
 
 async def add_comment(
     settings: Settings, user: User, ticket: Ticket, body: str, internal: bool = False,
-    uploads: Sequence[UploadFile] = (),
+    uploads: Sequence[UploadFile] = (), submission: str = "",
 ) -> Comment:
-    """A public reply or (staff only) an internal note. A requester's comment may send the ticket back to support."""
-    internal = internal and user.is_staff
+    """A public reply or (staff only) an internal note. A requester's comment may send the ticket back to support.
+    `submission` is the form's one-time key: sent again, it returns the comment it wrote the first time."""
+    _check(user, Action.COMMENT_TICKET, ticket)
+    internal = internal and allowed(user, Action.WRITE_INTERNAL_NOTE, ticket)
+    key = _submission_key(submission)
+    if (done := await submissions.earlier(user, key)) is not None:
+        return await _earlier_comment(done, ticket)
     if not body:
         raise TicketError(N_("Write the text of the comment."))
     if len(body) > MAX_TEXT:
@@ -267,8 +314,9 @@ async def add_comment(
     try:
         async with in_transaction():
             comment = await Comment.create(ticket_id=ticket.id, author_id=user.id, body=body, internal=internal)
+            await submissions.remember(user, key, ticket, comment)
             await record(ticket, user, EventKind.NOTE if internal else EventKind.COMMENT)
-            await _save_attachments(ticket, user, stored)
+            await _save_attachments(ticket, user, stored, comment)
             old_status = ticket.status
             if new_status != old_status:
                 await _save_checked(ticket, ticket.version, status=new_status, last_interaction_at=now_utc())
@@ -278,11 +326,20 @@ async def add_comment(
             await enqueue(SEARCH_SOURCE, ticket.id)
             if not internal:
                 await _mail_comment(settings, user, ticket, comment)
+    except IntegrityError:
+        await _remove_all(settings, stored)
+        return await _earlier_comment(await _race_winner(user, key), ticket)
     except BaseException:
         await _remove_all(settings, stored)
         raise
-    _queue_text_extraction(stored)
+    await _committed(settings, stored)
     return comment
+
+
+async def _earlier_comment(done: Submission, ticket: Ticket) -> Comment:
+    if done.comment_id is None or done.ticket_id != ticket.id:
+        raise TicketError(RESUBMITTED)  # the key of another form
+    return await Comment.get(id=done.comment_id)
 
 
 async def _mail_comment(settings: Settings, author: User, ticket: Ticket, comment: Comment) -> None:
@@ -294,6 +351,7 @@ async def _mail_comment(settings: Settings, author: User, ticket: Ticket, commen
 
 
 async def add_attachments(settings: Settings, user: User, ticket: Ticket, uploads: Sequence[UploadFile]) -> int:
+    _check(user, Action.COMMENT_TICKET, ticket)
     if not uploads:
         raise TicketError(N_("Choose a file to attach."))
     if ticket.status in (Status.CHIUSO, Status.NON_CONSIDERARE) and not user.is_staff:
@@ -306,7 +364,7 @@ async def add_attachments(settings: Settings, user: User, ticket: Ticket, upload
     except BaseException:
         await _remove_all(settings, stored)
         raise
-    _queue_text_extraction(stored)
+    await _committed(settings, stored)
     return len(stored)
 
 
@@ -346,9 +404,8 @@ async def transition(
 ) -> Status:
     """Apply a workflow event by a person. The workflow table alone decides; a refusal changes nothing.
     Resolving needs the solution (`resolution`), planning the agreed date (`planned_for`, YYYY-MM-DD)."""
+    _check(user, Action.CHANGE_TICKET_STATUS, ticket)
     actor = actor_for(user)
-    if actor is Actor.STAFF and not user.has_role(Role.TECHNICIAN):
-        raise _refused()
     if event in (Event.CUSTOMER_REPLY, Event.AUTO_CLOSE):
         raise _refused()  # these come from a comment and from the job, never from a button
     try:
@@ -384,25 +441,40 @@ async def _mail_status(settings: Settings, user: User | None, ticket: Ticket, ol
                           ticket, context)
 
 
+def auto_close_delay(settings: Settings) -> timedelta:
+    """The one place the quiet time before an automatic close is read from (AUTO_CLOSE_DAYS)."""
+    return timedelta(days=settings.auto_close_days)
+
+
 async def auto_close_resolved(settings: Settings, now: datetime | None = None) -> int:
-    """Close resolved tickets nobody touched for AUTO_CLOSE_DAYS. The database is the schedule, so a
-    restart loses nothing, and the status condition in the UPDATE makes a second run a no-op."""
+    """Close resolved tickets nobody touched for AUTO_CLOSE_DAYS, as the system actor through the workflow
+    table. The database is the schedule, so a restart loses nothing; the version check makes a second run,
+    or a comment written meanwhile, win over the job."""
     moment = now or now_utc()
-    cutoff = moment - timedelta(days=getattr(settings, "auto_close_days", 3))
+    after = auto_close_delay(settings)
     closed = 0
-    for ticket_id in await Ticket.filter(status=Status.RISOLTO, last_interaction_at__lte=cutoff).values_list("id", flat=True):
+    candidates = await Ticket.filter(status=Status.RISOLTO, last_interaction_at__lte=moment - after)
+    for ticket in candidates:
+        if not auto_close_due(ticket.status, ticket.ticket_type, ticket.last_interaction_at, moment, after):
+            continue
+        new_status = next_status(ticket.status, Actor.SYSTEM, Event.AUTO_CLOSE, ticket.ticket_type)
+        old_status = ticket.status
+        changes = _status_changes(ticket, None, Event.AUTO_CLOSE, new_status, moment)
+        del changes["last_interaction_at"]  # the close is no interaction of a person
         async with in_transaction():
-            updated = await Ticket.filter(id=ticket_id, status=Status.RISOLTO, last_interaction_at__lte=cutoff).update(
-                status=Status.CHIUSO, closed_at=moment, updated_at=moment, version=F("version") + 1
-            )
+            # The same conditions again in the UPDATE: a comment or an edit since the read wins over the job.
+            updated = await Ticket.filter(
+                id=ticket.id, status=old_status, version=ticket.version, last_interaction_at__lte=moment - after
+            ).update(**changes, version=F("version") + 1, updated_at=moment)
             if updated == 0:
                 continue
-            ticket = await Ticket.get(id=ticket_id)
+            for name, value in changes.items():
+                setattr(ticket, name, value)
             await record(ticket, None, EventKind.STATUS, detail=Event.AUTO_CLOSE.value,
-                         from_status=Status.RISOLTO.value, to_status=Status.CHIUSO.value)
+                         from_status=old_status.value, to_status=new_status.value)
             await enqueue(SEARCH_SOURCE, ticket.id)
-            await _mail_status(settings, None, ticket, Status.RISOLTO)
-            closed += 1
+            await _mail_status(settings, None, ticket, old_status)
+        closed += 1
     return closed
 
 
@@ -414,6 +486,7 @@ async def technicians() -> list[User]:
 
 
 async def assign(settings: Settings, staff: User, ticket: Ticket, assignee_id: int | None, version: int) -> None:
+    _check(staff, Action.WORK_TICKET, ticket)
     assignee = None
     if assignee_id is not None:
         assignee = next((u for u in await technicians() if u.id == assignee_id), None)
@@ -447,6 +520,7 @@ EDITABLE = ("title", "ticket_type", "priority", "severity", "category_id", "prod
 
 async def update_details(settings: Settings, staff: User, ticket: Ticket, values: dict[str, str], version: int) -> list[str]:
     """Staff edit of the classification, planning and solution; returns the names of the fields changed."""
+    _check(staff, Action.WORK_TICKET, ticket)
     ticket_type = _enum(TicketType, values.get("ticket_type", ""))
     priority = _enum(Priority, values.get("priority", ""))
     severity = _enum(Severity, values.get("severity", ""))
@@ -502,6 +576,7 @@ async def _shown(name: str, value: Any) -> str:
 
 
 async def log_work(staff: User, ticket: Ticket, day: str, hours: str, note: str) -> WorkLog:
+    _check(staff, Action.WORK_TICKET, ticket)
     try:
         when = date.fromisoformat(day)
     except ValueError:
@@ -525,6 +600,7 @@ async def actual_hours(ticket: Ticket) -> Decimal:
 
 async def mark_duplicate(settings: Settings, staff: User, ticket: Ticket, original_ref: str, version: int) -> Ticket:
     """Non considerare as a duplicate of another ticket; both tickets show the link."""
+    _check(staff, Action.WORK_TICKET, ticket)
     where = parse_ref(original_ref)
     original = await Ticket.filter(where).first() if where is not None else None
     if original is None or original.id == ticket.id:

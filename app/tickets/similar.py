@@ -10,16 +10,17 @@ from dataclasses import dataclass
 
 from starlette.requests import Request
 from starlette.responses import Response
-from starlette.routing import Route
 
 from app.accounts.models import User
-from app.auth import login_required, require_user
+from app.auth import require_user
 from app.searching.service import KIND_NAMES, both, similar_for
 from app.settings import Settings
 from app.tickets.access import ticket_for
 from app.tickets.detail import status_label
 from app.tickets.models import Ticket
 from app.web import app_settings, render
+from app.permissions import Action, allowed
+from app.routing import route
 from search.types import EngineUnavailable, Hit
 
 REQUESTER_KINDS: tuple[str, ...] = ("faq", "manual_page", "ticket")
@@ -101,7 +102,6 @@ async def staff_panel(settings: Settings, user: User, ticket: Ticket) -> StaffPa
 
 # ---- the panel, as an htmx partial or (without JavaScript) a page of its own ----
 
-@login_required
 async def similar_panel(request: Request) -> Response:
     user = require_user(request)
     ticket = await ticket_for(user, request.path_params["ref"])
@@ -109,17 +109,17 @@ async def similar_panel(request: Request) -> Response:
     inline = bool(request.headers.get("HX-Request"))
     context: dict[str, object] = {"ticket": ticket, "inline": inline, "kind_names": KIND_NAMES}
     try:
-        if user.is_staff:
+        if allowed(user, Action.SEARCH_EVERYTHING):
             panel = await staff_panel(settings, user, ticket)
             context.update(panel=panel, links={hit.id: _link(settings, hit) for hit in panel.knowledge})
         else:
             context["hits"] = await requester_suggestions(settings, user, ticket)
     except EngineUnavailable:
         context["unavailable"] = True
-    if inline and not user.is_staff and not context.get("hits"):
+    if inline and not allowed(user, Action.SEARCH_EVERYTHING) and not context.get("hits"):
         return Response("")  # nothing to suggest (or search is down): the requester sees no panel at all
-    name = "tickets/_similar_staff.html" if user.is_staff else "tickets/_similar_requester.html"
+    name = "tickets/_similar_staff.html" if allowed(user, Action.SEARCH_EVERYTHING) else "tickets/_similar_requester.html"
     return render(request, name if inline else "tickets/_similar_page.html", {**context, "partial": name})
 
 
-routes = [Route("/tickets/{ref}/similar", similar_panel)]
+routes = [route("/tickets/{ref}/similar", similar_panel, Action.VIEW_TICKET)]

@@ -16,15 +16,13 @@ from search.types import EngineUnavailable, Hit
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
-from starlette.routing import Route
 
 from app.accounts.models import User
-from app.auth import login_required, require_user
+from app.auth import require_user
 from app.i18n import get_locale
 from app.insights.models import Purpose
-from app.insights.service import Session, open_link, record_deflection, record_open, record_search, role_of
+from app.insights.service import Session, open_link, record_open, record_search, record_solved, role_of
 from app.kb import service as kb_service
-from app.kb.access import can_read_article, can_read_document
 from app.kb.content import article_url, render_article
 from app.kb.models import Article, Document, DocumentPage
 from app.searching.service import KIND_NAMES, search_for
@@ -32,6 +30,8 @@ from app.settings import Settings
 from app.tickets.access import visible_tickets
 from app.tickets.search_documents import INDEXED_STATUSES
 from app.web import app_settings, field, read_form, render
+from app.permissions import Action, allowed
+from app.routing import route
 
 SUGGESTION_KINDS: tuple[str, ...] = ("faq", "manual_page", "ticket")
 PANEL_SIZE = 5
@@ -110,7 +110,7 @@ def excerpt(text: str, limit: int = EXCERPT_CHARS) -> str:
 
 async def _faq_preview(user: User, hit_id: str, article_id: int) -> Preview | None:
     article = await Article.get_or_none(id=article_id)
-    if article is None or not can_read_article(user, article):
+    if article is None or not allowed(user, Action.READ_ARTICLE, article):
         return None
     version = await kb_service.published_version(article)
     if version is None:
@@ -121,7 +121,7 @@ async def _faq_preview(user: User, hit_id: str, article_id: int) -> Preview | No
 
 async def _manual_page_preview(user: User, hit_id: str, document_id: int, number: int) -> Preview | None:
     document = await Document.get_or_none(id=document_id)
-    if document is None or not can_read_document(user, document):
+    if document is None or not allowed(user, Action.READ_DOCUMENT, document):
         return None
     page = await DocumentPage.get_or_none(document_id=document.id, number=number)
     if page is None:
@@ -162,7 +162,6 @@ async def review_context(request: Request, user: User, values: dict[str, str]) -
     return {**panel_context(found), "step": "review"}
 
 
-@login_required
 async def suggestion_panel(request: Request) -> Response:
     """POST (title, description): the panel's content, and the form's one-step submit row for htmx pages."""
     user = require_user(request)
@@ -176,7 +175,6 @@ def _number(raw: str | None) -> int | None:
     return int(raw) if raw and raw.isdigit() and len(raw) < 10 else None
 
 
-@login_required
 async def suggestion_preview(request: Request) -> Response:
     """GET ?hit=faq:12&event=5&rank=1: the suggestion opened in place (404 when the caller may not see it)."""
     user = require_user(request)
@@ -190,18 +188,18 @@ async def suggestion_preview(request: Request) -> Response:
     return render(request, "tickets/_suggest_preview.html", {"preview": preview, "kind_names": KIND_NAMES})
 
 
-@login_required
 async def suggestion_solved(request: Request) -> Response:
-    """POST (hit): the requester's problem is solved; nothing he typed is kept, no ticket is opened."""
+    """POST (event, hit): the answer that lookup `event` showed solved the problem; nothing he typed is kept,
+    no ticket is opened, and that one lookup counts one deflection."""
     form = await read_form(request)
-    await record_deflection(request.session, field(form, "hit") or None)
+    await record_solved(request.session, _number(field(form, "event")), field(form, "hit") or None)
     if request.headers.get("HX-Request"):
         return render(request, "tickets/_suggest_solved.html")
     return render(request, "tickets/new.html", {"solved": True})
 
 
 routes = [
-    Route("/tickets/new/suggestions", suggestion_panel, methods=["POST"]),
-    Route("/tickets/new/suggestions/preview", suggestion_preview),
-    Route("/tickets/new/suggestions/solved", suggestion_solved, methods=["POST"]),
+    route("/tickets/new/suggestions", suggestion_panel, Action.OPEN_TICKET, methods=["POST"]),
+    route("/tickets/new/suggestions/preview", suggestion_preview, Action.OPEN_TICKET),
+    route("/tickets/new/suggestions/solved", suggestion_solved, Action.OPEN_TICKET, methods=["POST"]),
 ]

@@ -72,7 +72,7 @@ class Event(LabelledStrEnum):
     RESOLVE            staff gives the solution: -> Risolto.
     CONFIRM_RESOLVED   the requester confirms the solution ("Ok, risolto"): Risolto -> Chiuso.
     CLOSE              the requester closes his ticket at any time; staff only from Risolto: -> Chiuso.
-    AUTO_CLOSE         the system closes a Risolto ticket after AUTO_CLOSE_AFTER without interaction.
+    AUTO_CLOSE         the system closes a Risolto ticket after AUTO_CLOSE_DAYS (a setting) without interaction.
     BLOCK              staff blocks the ticket for an administrative reason (contract, payment): -> Bloccato.
     UNBLOCK            staff lifts the block: Bloccato -> Attesa supporto.
     DISCARD            staff marks a duplicate or out-of-scope ticket: -> Non considerare.
@@ -161,7 +161,6 @@ WAITING_FOR_STAFF: frozenset[Status] = frozenset(
 WAITING_FOR_REQUESTER: frozenset[Status] = frozenset({Status.ATTESA_CLIENTE, Status.RISOLTO})
 NOT_TAKEN_IN_CHARGE: frozenset[Status] = frozenset({Status.APERTO})
 STAFF_ONLY_STATUSES: frozenset[Status] = frozenset({Status.BLOCCATO, Status.NON_CONSIDERARE})
-AUTO_CLOSE_AFTER = timedelta(days=3)
 
 # ---- the table ----
 
@@ -277,9 +276,12 @@ def changes_status(status: Status, actor: Actor, event: Event, ticket_type: Tick
     return next_status(status, actor, event, ticket_type) != status
 
 
-def auto_close_due(status: Status, last_interaction_at: datetime, now: datetime) -> bool:
-    """Whether the system should close a resolved ticket nobody touched for AUTO_CLOSE_AFTER."""
-    return status == Status.RISOLTO and now - last_interaction_at >= AUTO_CLOSE_AFTER
+def auto_close_due(
+    status: Status, ticket_type: TicketType, last_interaction_at: datetime, now: datetime, after: timedelta
+) -> bool:
+    """Whether the system may close this ticket now: the table allows AUTO_CLOSE from its status and
+    nobody touched it for `after` (the AUTO_CLOSE_DAYS setting, read by the caller)."""
+    return can(status, Actor.SYSTEM, Event.AUTO_CLOSE, ticket_type) and now - last_interaction_at >= after
 
 
 def reachable_statuses(start: Status, ticket_type: TicketType, actors: Iterable[Actor] = tuple(Actor)) -> set[Status]:

@@ -12,3 +12,17 @@ document.addEventListener("click", (event) => {
   box.setSelectionRange(box.value.length, box.value.length);
   box.dispatchEvent(new Event("input", { bubbles: true }));
 });
+
+// Drag and drop onto any file box: the dropped files fill its input; on the attach form they are sent at once.
+document.querySelectorAll("[data-dropzone]").forEach((zone) => {
+  const input = zone.querySelector("input[type=file]");
+  zone.addEventListener("dragover", (e) => { e.preventDefault(); zone.classList.add("dragging"); });
+  zone.addEventListener("dragleave", () => zone.classList.remove("dragging"));
+  zone.addEventListener("drop", (e) => {
+    e.preventDefault();
+    zone.classList.remove("dragging");
+    input.files = e.dataTransfer.files;
+    const form = zone.closest("[data-attach-form]");
+    if (form && input.files.length) form.requestSubmit();
+  });
+});

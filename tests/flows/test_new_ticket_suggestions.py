@@ -146,7 +146,8 @@ async def test_this_solved_my_problem_records_a_deflection_and_opens_no_ticket(
     await panel(client, "Ho dimenticato la password")
     faq = await Article.get(slug="reimpostare-password")
 
-    done = await client.post("/tickets/new/suggestions/solved", data={"hit": f"faq:{faq.id}"},
+    shown = await SearchEvent.get(purpose=Purpose.NEW_TICKET)
+    done = await client.post("/tickets/new/suggestions/solved", data={"hit": f"faq:{faq.id}", "event": str(shown.id)},
                              headers={"HX-Request": "true"})
     page = Page(done.text)
     assert "Siamo contenti che sia stato utile" in page.headings and "/" in page.links
@@ -156,8 +157,13 @@ async def test_this_solved_my_problem_records_a_deflection_and_opens_no_ticket(
     assert await Ticket.all().count() == 0
     assert "password" not in done.text.casefold(), "what was typed is not echoed or kept"
 
+    again = await client.post("/tickets/new/suggestions/solved", data={"hit": f"faq:{faq.id}", "event": str(shown.id)})
+    assert again.status_code == 200 and await SearchEvent.filter(deflected=True).count() == 1, "one lookup, one"
+
     await panel(client, "cedolino da scaricare")
-    without_js = await client.post("/tickets/new/suggestions/solved", data={"hit": "nonsense"})
+    second = await SearchEvent.filter(purpose=Purpose.NEW_TICKET).order_by("-id").first()
+    assert second is not None and second.id != shown.id
+    without_js = await client.post("/tickets/new/suggestions/solved", data={"hit": "nonsense", "event": str(second.id)})
     assert without_js.status_code == 200 and "Siamo contenti che sia stato utile" in Page(without_js.text).headings
     assert await SearchEvent.filter(deflected=True).count() == 2 and await Ticket.all().count() == 0
 

@@ -1,5 +1,8 @@
+from datetime import UTC, datetime
+
 import httpx
 
+from app.insights import dashboards
 from app.insights.models import SearchEvent
 from app.kb.models import ArticleFeedback, ArticleVersion
 from app.settings import Settings
@@ -122,7 +125,7 @@ async def test_this_solved_my_problem_marks_the_search_and_ends_the_trail(client
                                                                           settings: Settings) -> None:
     [mine] = await searched("orari sportello", 2)
     browser_session(client, settings, {"search_trail": [mine]})
-    response = await client.post("/insights/solved", data={"hit": "faq:4", "next": "/kb/orari"})
+    response = await client.post("/insights/solved", data={"event": str(mine), "hit": "faq:4", "next": "/kb/orari"})
     assert response.status_code == 303 and response.headers["location"] == "/kb/orari"
     event = await SearchEvent.get(id=mine)
     assert (event.deflected, event.opened_hit_id) == (True, "faq:4")
@@ -143,3 +146,47 @@ async def test_open_link_round_trips_through_the_redirect(client: httpx.AsyncCli
     response = await client.get(open_link(mine, "document:4:p2", 3, "/documents/4#page=2"))
     assert response.headers["location"] == "/documents/4#page=2"
     assert (await SearchEvent.get(id=mine)).opened_rank == 3
+
+
+async def _deflection_this_week(client: httpx.AsyncClient) -> list[str]:
+    await make_user("tech@example.it", is_technician=True)
+    await log_in(client, "tech@example.it")
+    rows = parse_csv((await client.get("/insights/dashboard?format=csv&table=deflection")).content)
+    [this_week] = [r for r in rows if r[0] == dashboards.week_of(datetime.now(UTC))]
+    return this_week[1:]
+
+
+async def test_solved_counts_the_one_search_that_showed_the_answer(client: httpx.AsyncClient,
+                                                                   settings: Settings) -> None:
+    searches = [(await searched(text, 3))[0] for text in ("orari", "ferie", "cedolini", "vpn", "spid", "f24")]
+    [foreign] = await searched("password", 3)
+    await searched("stampante", 2, ticket_followed=True)
+    await searched("badge", 2, ticket_followed=True)
+    browser_session(client, settings, {"search_trail": searches})
+    answered = searches[-1]
+    for _ in range(6):  # six clicks on the answer of one search
+        await client.post("/insights/solved", data={"event": str(answered), "hit": "faq:4", "next": "/"})
+    for event in (str(foreign), "x", "", "99999999"):
+        await client.post("/insights/solved", data={"event": event, "hit": "faq:4", "next": "/"})
+    deflected = await SearchEvent.filter(deflected=True).values_list("id", flat=True)
+    assert list(deflected) == [answered]
+    assert session_of(client)["search_trail"] == searches[:-1]
+    assert await _deflection_this_week(client) == ["1", "2", "33,3"]
+
+
+async def test_an_article_opened_from_a_search_offers_solved_for_that_search(client: httpx.AsyncClient,
+                                                                             settings: Settings) -> None:
+    from app.insights.service import open_link
+
+    article = await make_article("orari", "Orari dello sportello")
+    [first, second] = [(await searched(text, 3))[0] for text in ("orari", "apertura")]
+    browser_session(client, settings, {"search_trail": [first, second]})
+    assert "Questo ha risolto il mio problema" not in Page((await client.get("/kb/orari")).text).text
+    opened = await client.get(open_link(first, f"faq:{article.id}", 1, "/kb/orari"), follow_redirects=True)
+    page = Page(opened.text)
+    assert "Questo ha risolto il mio problema" in page.text
+    assert page.inputs["event"] == str(first) and page.inputs["hit"] == f"faq:{article.id}"
+    await client.post("/insights/solved", data={"event": page.inputs["event"], "hit": page.inputs["hit"],
+                                                "next": "/kb/orari"})
+    assert [e.id for e in await SearchEvent.filter(deflected=True)] == [first]
+    assert "Questo ha risolto il mio problema" not in Page((await client.get("/kb/orari")).text).text

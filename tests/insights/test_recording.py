@@ -94,17 +94,6 @@ async def test_a_ticket_marks_the_searches_of_the_last_half_hour(db: None) -> No
     assert await service.record_ticket_opened(browser) == 0
 
 
-async def test_this_solved_my_problem_marks_the_story_deflected(db: None) -> None:
-    browser: dict[str, Any] = {}
-    ids = [await service.record_search(browser, text, "it", "anonymous", "search", 3)
-           for text in ("orari sportello", "orari apertura")]
-    assert await service.record_deflection(browser, "faq:7") == 2
-    events = await SearchEvent.filter(id__in=ids).order_by("id")
-    assert [e.deflected for e in events] == [True, True]
-    assert [e.opened_hit_id for e in events] == [None, "faq:7"]
-    assert await service.record_ticket_opened(browser) == 0, "the story ended: a later ticket is not a failure"
-
-
 async def test_the_trail_keeps_the_latest_ten_events(db: None) -> None:
     browser: dict[str, Any] = {}
     ids = [await service.record_search(browser, f"domanda {n}", "it", "requester", "search", 1) for n in range(12)]

@@ -145,3 +145,17 @@ async def test_a_pdf_that_vanished_before_extraction_is_marked_failed(client: ht
     assert (await Document.get(title="Presente")).text_status is TextStatus.READY
     page = Page((await client.get(f"/documents/{gone.id}")).text)
     assert "Estrazione del testo non riuscita" in page.text
+
+
+async def test_a_document_whose_file_was_lost_from_the_disk_answers_404(client: httpx.AsyncClient,
+                                                                      settings: Settings) -> None:
+    from app.kb.models import Document
+    from tests.kb.pdfs import text_pdf
+    from tests.kb.support import staff, upload
+
+    await staff(client)
+    await upload(client, text_pdf(["Uno"]), title="Manuale perso")
+    document = await Document.get(title="Manuale perso")
+    (settings.data_dir / "documents" / document.stored_name).unlink()
+    response = await client.get(f"/documents/{document.id}/file")
+    assert response.status_code == 404 and "Manuale perso" not in response.text

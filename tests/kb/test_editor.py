@@ -89,10 +89,17 @@ async def test_live_preview_renders_markdown_safely(client: httpx.AsyncClient) -
     assert "<html" not in response.text
 
 
+def another_reader(client: httpx.AsyncClient) -> httpx.AsyncClient:
+    """A second browser: its own cookies, so its own session."""
+    return httpx.AsyncClient(transport=client._transport, base_url=str(client.base_url),
+                             headers={"Origin": str(client.base_url)})
+
+
 async def test_feedback_is_counted_per_version_and_shown_to_editors(client: httpx.AsyncClient) -> None:
     article = await make_article("utile", "Articolo utile", "Prima versione.")
     for helpful in ("yes", "yes", "no"):
-        await client.post("/kb/utile/feedback", data={"helpful": helpful})
+        async with another_reader(client) as reader:
+            await reader.post("/kb/utile/feedback", data={"helpful": helpful})
     thanks = await client.post("/kb/utile/feedback", data={"helpful": "no", "comment": "Manca un passo"},
                                headers={"HX-Request": "true"})
     assert "Grazie per la tua valutazione." in Page(thanks.text).text and "<html" not in thanks.text
@@ -165,3 +172,30 @@ async def test_only_editors_and_admins_reach_the_editor(client: httpx.AsyncClien
     await make_user("capo@sportello.it", is_admin=True)
     await log_in(client, "capo@sportello.it")
     assert "Coda di redazione" in Page((await client.get("/kb/editor")).text).headings
+
+
+async def test_one_vote_per_reader_and_version_and_a_second_vote_changes_the_first(client: httpx.AsyncClient) -> None:
+    article = await make_article("voto", "Articolo da votare", "Prima versione.")
+    for helpful in ("yes", "yes", "yes", "no"):
+        await client.post("/kb/voto/feedback", data={"helpful": helpful})
+    await client.post("/kb/voto/feedback", data={"helpful": "no", "comment": "Manca un passo"})
+    async with another_reader(client) as reader:
+        await reader.post("/kb/voto/feedback", data={"helpful": "yes"})
+    rows = await ArticleFeedback.filter(article_id=article.id).order_by("id")
+    assert [(r.helpful, r.comment) for r in rows] == [(False, "Manca un passo"), (True, "")]
+
+    await make_user("anna@valdora.it", await make_company())
+    await log_in(client, "anna@valdora.it")
+    for helpful in ("no", "yes"):
+        await client.post("/kb/voto/feedback", data={"helpful": helpful})
+    anna = await ArticleFeedback.filter(article_id=article.id, user__email="anna@valdora.it")
+    assert [r.helpful for r in anna] == [True]
+
+    await editor(client)
+    await client.post(f"/kb/editor/{article.id}", data={**FORM, "slug": "voto", "body": "Seconda.",
+                                                        "action": "publish"})
+    await client.post("/logout")
+    await log_in(client, "anna@valdora.it")
+    await client.post("/kb/voto/feedback", data={"helpful": "no"})  # the new version is a new question
+    counts = await ArticleFeedback.filter(article_id=article.id).select_related("version")
+    assert sorted((r.version.number, r.helpful) for r in counts) == [(1, False), (1, True), (1, True), (2, False)]

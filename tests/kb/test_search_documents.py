@@ -30,9 +30,14 @@ async def test_a_published_article_becomes_one_plain_text_document(db: None) -> 
     assert doc.body == "Passi Apri Preferenze Premi qui" and doc.tags == ["password"]
     assert (doc.category, doc.language, doc.audience, doc.company_id) == ("accesso-credenziali", "it",
                                                                           "customers", None)
+    assert doc.extra == {"slug": "reimpostare-password", "translation": ""}
+    english = await make_article("reset-password", "Reset the password", language="en",
+                                 translation="reimpostare-password")
+    assert (await faq.build([str(english.id)]))[str(english.id)][0].extra == {
+        "slug": "reset-password", "translation": "reimpostare-password"}  # the search shows one of the two
     await service.unpublish(article)
     assert await faq.build([str(article.id)]) == {}
-    assert [i async for i in faq.all_object_ids()] == []
+    assert [i async for i in faq.all_object_ids()] == [str(english.id)]
 
 
 async def _document(title: str, audience: Audience, company: Company | None = None,
@@ -54,6 +59,7 @@ async def test_a_pdf_gives_one_document_per_page_with_text(db: None) -> None:
         (f"document:{manual.id}:p3", "manual_page", 3, f"/documents/{manual.id}/file#page=3", "Manuale — p. 3"),
     ]
     assert {(d.audience, d.company_id) for d in built} == {("company", company.id)}
+    assert {tuple(d.extra.items()) for d in built} == {(("manual", "Manuale"), ("manual_url", f"/documents/{manual.id}"))}
 
 
 async def test_a_file_without_pages_is_one_document_and_a_deleted_one_is_none(db: None) -> None:

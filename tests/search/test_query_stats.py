@@ -6,7 +6,6 @@ from pathlib import Path
 
 import pytest
 
-from search import embedded_stats
 from search.embedded import EmbeddedEngine
 from search.service import run_search
 from search.types import Principal, SearchQuery
@@ -33,25 +32,26 @@ async def ids(engine: EmbeddedEngine, text: str) -> list[str]:
     return sorted(hit.id for hit in (await run_search(engine, SearchQuery(text, STAFF, limit=50))).hits)
 
 
-async def test_a_word_found_exactly_often_enough_is_not_expanded_to_typos(
-    engine: EmbeddedEngine, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    assert await ids(engine, "modem ") == ["faq:1", "faq:2", "faq:3"]
-    monkeypatch.setattr(embedded_stats, "TYPO_SKIP_DOCS", 2)
-    assert await ids(engine, "modem ") == ["faq:1", "faq:2"]
-    assert await ids(engine, "modme ") == ["faq:1", "faq:2", "faq:3"]  # a rare word keeps its typos
+async def test_typo_variants_only_for_a_word_no_document_has_exactly(engine: EmbeddedEngine) -> None:
+    assert await ids(engine, "modem ") == ["faq:1", "faq:2"]  # not "Modme guasto"
+    assert await ids(engine, "modme ") == ["faq:3"]
+    assert await ids(engine, "modemm ") == ["faq:1", "faq:2"]  # found nowhere: one typo away from "modem"
+    assert await ids(engine, "modemm rete ") == ["faq:1", "faq:2", "faq:3", "faq:4"]
 
 
-async def test_frequent_words_still_match_and_keep_the_same_totals(
-    engine: EmbeddedEngine, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    ranked = {text: await run_search(engine, SearchQuery(text, STAFF, limit=50)) for text in ("rete toner", "di rete ")}
-    monkeypatch.setattr(embedded_stats, "FREQUENT_SHARE", 0.0)  # every word counts as frequent
-    for text, before in ranked.items():
-        after = await run_search(engine, SearchQuery(text, STAFF, limit=50))
-        assert after.total == before.total > 0
-        assert {hit.id for hit in after.hits} == {hit.id for hit in before.hits}
-        assert after.facets == before.facets
+async def test_a_word_found_only_where_the_caller_cannot_see_still_falls_back_to_typos(engine: EmbeddedEngine) -> None:
+    await engine.upsert([make_doc("ticket:9", "Stampnte", "scritto male", audience="company", company_id=7)])
+    anonymous = await run_search(engine, SearchQuery("stampnte ", Principal.anonymous(), limit=50))
+    assert sorted(hit.id for hit in anonymous.hits) == ["faq:3", "faq:4"]
+    assert await ids(engine, "stampnte ") == ["ticket:9"]  # staff see the exact word
+
+
+async def test_prefix_completion_only_for_the_last_word_and_only_when_it_is_no_word_yet(engine: EmbeddedEngine) -> None:
+    assert await ids(engine, "stampante ret") == ["faq:3", "faq:4"]
+    assert await ids(engine, "ret stampante ") == ["faq:3", "faq:4"]  # "ret" is complete: no prefix, no match
+    assert await ids(engine, "mod") == ["faq:1", "faq:2", "faq:3"]
+    await engine.upsert([make_doc("faq:5", "Mod", "una parola di tre lettere")])
+    assert await ids(engine, "mod") == ["faq:5"]
 
 
 async def test_a_word_the_index_lacks_falls_back_to_the_other_words(engine: EmbeddedEngine) -> None:

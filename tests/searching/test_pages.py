@@ -45,6 +45,22 @@ async def test_results_show_highlights_kinds_and_a_link_to_the_manual_page(clien
     assert "Stampante non stampa" in hardware.text and "Manuale presenze" not in hardware.text
 
 
+async def test_a_manuals_best_pages_show_under_its_title(client: httpx.AsyncClient, settings: Settings) -> None:
+    await requester_logged_in(client)
+    await index(settings, document("faq:1", "Timbrature mancanti", "Correggere le timbrature dal portale."), *(
+        document(f"document:4:p{n}", f"Manuale presenze — p. {n}", "timbrature " * (9 - n), kind="manual_page", page=n,
+                 url=f"/documents/4/file#page={n}",
+                 extra={"manual": "Manuale presenze", "manual_url": "/documents/4"}) for n in range(1, 8)))
+    response = await client.get("/search", params={"q": "timbrature"})
+    page = Page(response.text)
+    group = re.search(r'<li class="hit-group">\s*<h3 class="hit-group-title"><a href="/documents/4">Manuale presenze</a>'
+                      r'</h3>(.*?)</ol>', response.text, re.S)
+    assert group is not None and "Timbrature mancanti" in page.text
+    pages = re.findall(r"Manuale <mark>presenze</mark> — p\. (\d)", group.group(1))
+    assert len(pages) == 3 and len(re.findall(r"— p\. \d", response.text)) == 3  # the other pages: in the manual
+    assert "Risultati per “timbrature”: 4" in page.headings
+
+
 async def test_a_tab_facet_or_page_of_the_results_is_not_counted_as_another_search(client: httpx.AsyncClient,
                                                                                    settings: Settings) -> None:
     await requester_logged_in(client)
@@ -96,7 +112,7 @@ async def test_search_needs_a_login_and_suggestions_stay_empty_for_visitors(clie
                                                                             settings: Settings) -> None:
     await index(settings, document("faq:1", "Protocollo informatico"))
     response = await client.get("/search", params={"q": "protocollo"})
-    assert response.status_code == 303 and response.headers["location"] == "/login?next=/search"
+    assert response.status_code == 303 and response.headers["location"] == "/login?next=/search%3Fq%3Dprotocollo"
     suggestions = await client.get("/search/suggest", params={"q": "protocollo"})
     assert suggestions.status_code == 200 and "Protocollo" not in suggestions.text
 

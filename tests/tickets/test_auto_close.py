@@ -57,3 +57,17 @@ async def test_the_job_uses_the_auto_close_days_setting(settings: Settings) -> N
     (job,) = [job for job in jobs(settings) if job.name == "ticket-auto-close"]
     await job.run_once()
     assert (await fresh(ticket)).status is Status.CHIUSO
+
+
+async def test_a_shorter_auto_close_days_closes_sooner(settings: Settings) -> None:
+    _company, mario, _laura, tech = await people()
+    ticket = await move(settings, tech, await open_ticket(settings, mario), Event.TAKE_IN_CHARGE, Event.RESOLVE,
+                        resolution="Fatto.")
+    now = service.now_utc()
+    await Ticket.filter(id=ticket.id).update(last_interaction_at=now - timedelta(days=1, hours=1))
+    assert await service.auto_close_resolved(settings, now) == 0
+    assert (await fresh(ticket)).status is Status.RISOLTO
+    hasty = settings.model_copy(update={"auto_close_days": 1})
+    assert await service.auto_close_resolved(hasty, now) == 1
+    closed = await fresh(ticket)
+    assert closed.status is Status.CHIUSO and closed.closed_at is not None

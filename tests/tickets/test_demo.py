@@ -20,3 +20,23 @@ async def test_demo_tickets_are_idempotent_and_varied() -> None:
     assert await Comment.filter(internal=True).exists()
     assert await Ticket.filter(duplicate_of_id__not_isnull=True).count() == 1
     assert all(t.number == t.id for t in await Ticket.all())
+
+
+def test_demo_refuses_in_production(monkeypatch: pytest.MonkeyPatch, tmp_path) -> None:
+    from click.testing import CliRunner
+
+    from app.cli import main
+    from app.settings import get_settings
+
+    monkeypatch.setenv("ENVIRONMENT", "production")
+    monkeypatch.setenv("SECRET_KEY", "x" * 40)
+    monkeypatch.setenv("DATA_DIR", str(tmp_path))
+    get_settings.cache_clear()
+    try:
+        result = CliRunner().invoke(main, ["demo"])
+    finally:
+        get_settings.cache_clear()
+    assert result.exit_code == 1
+    assert "ENVIRONMENT=production" in result.output
+    assert "Demo logins" not in result.output
+    assert not (tmp_path / "sportello.sqlite3").exists()

@@ -202,9 +202,23 @@ def test_changes_status_tells_a_comment_from_a_move() -> None:
 
 def test_auto_close_is_due_after_three_days_on_risolto() -> None:
     resolved_at = datetime(2026, 11, 20, 10, tzinfo=UTC)
-    assert auto_close_due(Status.RISOLTO, resolved_at, resolved_at + timedelta(days=3))
-    assert not auto_close_due(Status.RISOLTO, resolved_at, resolved_at + timedelta(days=3) - timedelta(seconds=1))
-    assert not auto_close_due(Status.ATTESA_CLIENTE, resolved_at, resolved_at + timedelta(days=30))
+    three = timedelta(days=3)
+    assert auto_close_due(Status.RISOLTO, TicketType.ANOMALIA, resolved_at, resolved_at + three, three)
+    assert not auto_close_due(Status.RISOLTO, TicketType.ANOMALIA, resolved_at,
+                              resolved_at + three - timedelta(seconds=1), three)
+    assert not auto_close_due(Status.ATTESA_CLIENTE, TicketType.ANOMALIA, resolved_at,
+                              resolved_at + timedelta(days=30), three)
+
+
+@pytest.mark.parametrize(("status", "ticket_type"), list(product(Status, TicketType)))
+def test_auto_close_is_due_exactly_where_the_table_lets_the_system_close(
+    status: Status, ticket_type: TicketType
+) -> None:
+    quiet_since = datetime(2026, 11, 20, 10, tzinfo=UTC)
+    one_day = timedelta(days=1)
+    due = auto_close_due(status, ticket_type, quiet_since, quiet_since + one_day, one_day)
+    assert due == ((status, Actor.SYSTEM, Event.AUTO_CLOSE) in TRANSITIONS)
+    assert not auto_close_due(status, ticket_type, quiet_since, quiet_since + one_day / 2, one_day)
 
 
 def test_status_labels_are_the_portal_words() -> None:
