@@ -363,7 +363,8 @@ class EmbeddedEngine:
         The result set is the lexical matches plus the neighbours at or above SIMILARITY_FLOOR (at
         most VECTOR_DEPTH): `total` and the facets count exactly that set. Neighbours are looked up
         again in tantivy under the caller's visibility and filters, so a vector alone never shows,
-        nor counts, a document the lexical side would hide."""
+        nor counts, a document the lexical side would hide. The fused ranking is then arranged as the
+        lexical one is (search.arrange: one language version per article, a manual's pages together)."""
         schema = generation.schema
         visible, filters = visibility_query(schema, query.principal), query_filters(query)
         keys = access.principal_keys(query.principal)
@@ -379,18 +380,22 @@ class EmbeddedEngine:
         if near_ids:
             beyond = Query.boolean_query([(Occur.Must, near), (Occur.MustNot, matching)])
             only_near = searcher.search(beyond, 1, count=True).count
-        page = fuse([list(stored), near_ids])[query.offset : query.offset + query.limit]
-        unseen = [doc_id for doc_id, _ in page if doc_id not in stored]
+        shown = query.offset + query.limit
+        fused = fuse([list(stored), near_ids])[: shown + ARRANGE_REACH]
+        unseen = [doc_id for doc_id, _ in fused if doc_id not in stored]
         if unseen:
             lookup = restrict(schema, Query.term_set_query(schema, "id", unseen), visible, filters, query.exclude_ids)
             for _, address in searcher.search(lookup, len(unseen)).hits:
                 doc = searcher.doc(address)
                 stored[doc.get_first("id")] = doc
+        candidates = [(stored[doc_id], score) for doc_id, score in fused if doc_id in stored]
+        placements = [decode(doc.get_first(ARRANGEMENT) or "") for doc, _ in candidates]
+        order, dropped = arrange(placements, None if query.kinds == ("manual_page",) else PAGES_PER_MANUAL)
         matchers: dict[str, Matcher] = {}
-        hits = [self._hit(stored_json(stored[doc_id]), score, query, plan, matchers)
-                for doc_id, score in page if doc_id in stored]
+        hits = [self._hit(stored_json(candidates[i][0]), candidates[i][1], query, plan, matchers)
+                for i in order[query.offset : shown]]
         counts = facets.result() if facets is not None else {name: {} for name in FACET_FIELDS}
-        return SearchResult(hits, lexical.count + only_near, counts, _elapsed(started))
+        return SearchResult(hits, max(lexical.count + only_near - dropped, len(hits)), counts, _elapsed(started))
 
     def _similar_sync(self, doc_id_or_text: str, query: SearchQuery) -> SearchResult:
         started = time.perf_counter()

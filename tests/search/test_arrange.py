@@ -8,14 +8,23 @@ import pytest
 
 from search.arrange import PAGES_PER_MANUAL, Placement, arrange, decode, encode, grouped
 from search.embedded import EmbeddedEngine
+from search.embedding import Embedder
+from search.semantic import Semantic
 from search.service import run_search
 from search.types import Principal, SearchQuery
 from tests.search.conftest import make_doc
 
 
-@pytest.fixture
-async def engine(tmp_path: Path):  # type: ignore[no-untyped-def]
-    opened = EmbeddedEngine(tmp_path / "index")
+@pytest.fixture(scope="module")
+def embedder() -> Embedder:
+    return Embedder()
+
+
+@pytest.fixture(params=["lexical", "hybrid"])
+async def engine(request: pytest.FixtureRequest, tmp_path: Path):  # type: ignore[no-untyped-def]
+    """Both rankings arrange their results the same way."""
+    semantic = Semantic(request.getfixturevalue("embedder")) if request.param == "hybrid" else None
+    opened = EmbeddedEngine(tmp_path / "index", semantic=semantic)
     yield opened
     await opened.close()
 
