@@ -9,6 +9,11 @@ callers (staff, anonymous, requesters): full rebuild time, search and suggestion
 the same queries through SQL LIKE and FTS5 with their ratio to the engine, and, when the
 portal's /search routes exist, the same queries over HTTP with a logged-in session, and the new-ticket
 suggestion panel (POST /tickets/new/suggestions) as a logged-in requester.
+
+With --hybrid the index also gets document vectors and the same queries run lexical and hybrid in
+process, then hybrid over HTTP. Embedding 100k passages takes hours of CPU, so the documents get the real
+e5 vectors of a pool of the corpus's first --vector-pool documents, in turn (see pooled_vectors); every
+query vector is computed by the model, as in production.
 """
 
 from __future__ import annotations
@@ -28,6 +33,8 @@ from benchmarks.portal_server import REQUESTER_EMAIL, KeepAliveClient, Reply, lo
 from benchmarks.sqlite_baselines import build, fts_search, like_search
 from benchmarks.stats import percentile, table, timed
 from search.embedded import EmbeddedEngine
+from search.embedding import Embedder
+from search.semantic import Semantic
 from search.service import run_search
 from search.types import Principal, SearchQuery
 
@@ -53,6 +60,32 @@ async def engine_latency(engine: EmbeddedEngine, queries: list[corpus.BenchQuery
         timings[bench.purpose].append((time.perf_counter() - started) * 1000)
         timings[f"{bench.purpose} cpu"].append((time.process_time() - cpu) * 1000)
     return timings
+
+
+async def pooled_vectors(
+    docs: list[corpus.SearchDocument], pool: int, persistent: Path, scratch: Path, embedder: Embedder,
+) -> Semantic:
+    """A Semantic whose vector cache (in `scratch`) holds a vector for every document: document i gets
+    the real vector of document i mod `pool`. The search side's cost (one product over every row,
+    the visibility filter, the fusion and its lookups) is that of distinct vectors; each pool vector
+    standing for many documents only makes more neighbours pass the similarity floor, a worst case for
+    the fusion's lookups."""
+    real = await Semantic(embedder, persistent).vectors_for(docs[:pool])
+    pool_vectors = [real[doc.id] for doc in docs[:pool] if doc.id in real]
+    if not pool_vectors:
+        raise RuntimeError("the embedding model gave no vectors")
+    semantic = Semantic(embedder, scratch)
+    assert semantic.cache is not None
+    semantic.cache.put({semantic.content_of(doc): pool_vectors[n % len(pool_vectors)] for n, doc in enumerate(docs)})
+    return semantic
+
+
+def query_embedding(queries: list[corpus.BenchQuery]) -> list[float]:
+    """Milliseconds of the model alone for each distinct query text, on an embedder of its own (so
+    none is a cache hit, and the engine's embedder keeps a cold cache)."""
+    embedder = Embedder()
+    embedder.query("warm up")
+    return [timed(lambda: embedder.query(text))[0] for text in {q.text.strip().lower() for q in queries}]
 
 
 async def change_searchable(engine: EmbeddedEngine, template: corpus.SearchDocument, rounds: int = 10) -> list[float]:
@@ -84,11 +117,11 @@ def sqlite_latency(
     return build_ms / 1000, timings
 
 
-async def http_latency(data_dir: Path, queries: list[corpus.BenchQuery]) -> dict[str, list[float]] | str:
+async def http_latency(data_dir: Path, queries: list[corpus.BenchQuery], semantic: bool) -> dict[str, list[float]] | str:
     """The same queries through the portal as a logged-in technician, then the new-ticket panel as a
     logged-in requester; a reason when impossible."""
     await asyncio.to_thread(prepare, data_dir)
-    with running_portal(data_dir) as portal:
+    with running_portal(data_dir, semantic) as portal:
         client = logged_in_client(portal)
         try:
             _time_http(client, queries[:WARM_UP])
@@ -158,21 +191,37 @@ async def main(arguments: argparse.Namespace) -> None:
     rows: list[Row] = []
     with tempfile.TemporaryDirectory(prefix="sportello-bench-") as scratch:
         data_dir = Path(scratch) / "data"
-        engine = EmbeddedEngine(data_dir / "index")
+        notes = []
+        semantic = None
+        if arguments.hybrid:
+            embedder = Embedder()
+            started = time.perf_counter()
+            semantic = await pooled_vectors(docs, arguments.vector_pool, arguments.vector_cache,
+                                            Path(scratch) / "vectors", embedder)
+            notes.append(f"document vectors: {arguments.vector_pool} real e5 vectors for {len(docs)} documents, "
+                         f"{time.perf_counter() - started:.1f} s ({embedder.passages_embedded} embedded now)")
+        engine = EmbeddedEngine(data_dir / "index", semantic=semantic)
         started = time.perf_counter()
         await engine.rebuild(docs)
         rebuild_s = time.perf_counter() - started
         os.sync()  # the build's writeback is not part of any query's time
+        engine.semantic = None
         timings = await engine_latency(engine, queries, people)
         search_p99 = percentile(timings["search"], 99)
         rows.append(summary("engine search", timings["search"]))
         rows.append(summary("engine suggest", timings["suggest"]))
         rows.append(summary("engine search, CPU", timings["search cpu"]))
         rows.append(summary("engine suggest, CPU", timings["suggest cpu"]))
+        if semantic is not None:
+            rows.append(summary("query embedding alone", query_embedding(queries)))
+            engine.semantic = semantic
+            hybrid = await engine_latency(engine, queries, people)
+            rows.append(summary("engine search, hybrid", hybrid["search"]))
+            rows.append(summary("engine suggest, hybrid", hybrid["suggest"]))
         changes = await change_searchable(engine, docs[0])
         rows.append(summary("change searchable", changes))
         await engine.close()
-        notes = [f"full rebuild of {len(docs)} documents: {rebuild_s:.1f} s"]
+        notes.append(f"full rebuild of {len(docs)} documents: {rebuild_s:.1f} s")
         if not arguments.skip_sqlite:
             sqlite_build_s, baseline = sqlite_latency(
                 Path(scratch) / "baseline.sqlite3", docs, queries, people, not arguments.skip_like
@@ -183,7 +232,7 @@ async def main(arguments: argparse.Namespace) -> None:
                     rows.append(summary(f"sqlite {label}", values, search_p99))
         if not arguments.skip_http:
             os.sync()
-            served = await http_latency(data_dir, queries)
+            served = await http_latency(data_dir, queries, arguments.hybrid)
             if isinstance(served, str):
                 notes.append(f"HTTP: skipped, {served}")
             else:
@@ -203,6 +252,10 @@ def parse(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--skip-like", action="store_true", help="no SQL LIKE baseline (slow at 100k)")
     parser.add_argument("--skip-sqlite", action="store_true", help="no SQLite baselines at all")
     parser.add_argument("--skip-http", action="store_true", help="no portal over HTTP")
+    parser.add_argument("--hybrid", action="store_true", help="document vectors; engine rows lexical and hybrid, HTTP hybrid")
+    parser.add_argument("--vector-pool", type=int, default=1000, help="documents really embedded (--hybrid)")
+    parser.add_argument("--vector-cache", type=Path, default=Path.home() / ".cache" / "sportello" / "vectors",
+                        help="where the pool's vectors are kept between runs")
     return parser.parse_args(argv)
 
 

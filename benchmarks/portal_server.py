@@ -36,9 +36,10 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-def portal_environment(data_dir: Path, base_url: str = "http://127.0.0.1:8000") -> dict[str, str]:
+def portal_environment(data_dir: Path, base_url: str = "http://127.0.0.1:8000", semantic: bool = False) -> dict[str, str]:
     return {**os.environ, "DATA_DIR": str(data_dir), "DATABASE_URL": "", "SEARCH_ENGINE": "embedded",
-            "RUN_JOBS": "false", "BASE_URL": base_url, "ENVIRONMENT": "development"}
+            "RUN_JOBS": "false", "BASE_URL": base_url, "ENVIRONMENT": "development",
+            "SEARCH_SEMANTIC": "true" if semantic else "false"}
 
 
 def sportello(data_dir: Path, *args: str) -> None:
@@ -68,12 +69,12 @@ def prepare(data_dir: Path) -> None:
 
 
 @contextmanager
-def running_portal(data_dir: Path) -> Iterator[Portal]:
+def running_portal(data_dir: Path, semantic: bool = False) -> Iterator[Portal]:
     port = free_port()
     base_url = f"http://127.0.0.1:{port}"
     command = [sys.executable, "-m", "uvicorn", "app.main:create_app", "--factory", "--port", str(port),
                "--log-level", "warning"]
-    process = subprocess.Popen(command, env=portal_environment(data_dir, base_url))
+    process = subprocess.Popen(command, env=portal_environment(data_dir, base_url, semantic))
     try:
         _wait_until_up(base_url, process)
         yield Portal(base_url, data_dir)

@@ -30,7 +30,7 @@ from markupsafe import Markup, escape
 from tantivy import Occur, Query
 
 from search import access
-from search.arrange import PAGES_PER_MANUAL, arrange, decode
+from search.arrange import ARRANGE_REACH, PAGES_PER_MANUAL, arrange, decode
 from search.embedded_query import (
     LANGUAGE_TIER, match_query, query_filters, ranking_query, reader_language_first, restrict, visibility_query,
 )
@@ -70,9 +70,6 @@ MLT_TERMS = 25
 WEAK_SHARE = 0.1  # a word in a tenth of the index is weak evidence that two cases are alike
 WEAK_FLOOR = 20
 SNIPPET_SCAN_CHARS = 12_000  # about 1,800 words: a long manual page
-# Candidates read past the last hit shown: where a manual's next best pages and the other language
-# versions of the articles shown are looked for.
-ARRANGE_REACH = 20
 
 Facets = dict[str, dict[str, int]]
 _FACET_THREADS = ThreadPoolExecutor(max_workers=2, thread_name_prefix="search-facets")
@@ -390,7 +387,8 @@ class EmbeddedEngine:
                 stored[doc.get_first("id")] = doc
         candidates = [(stored[doc_id], score) for doc_id, score in fused if doc_id in stored]
         placements = [decode(doc.get_first(ARRANGEMENT) or "") for doc, _ in candidates]
-        order, dropped = arrange(placements, None if query.kinds == ("manual_page",) else PAGES_PER_MANUAL)
+        order, dropped = arrange(placements, None if query.kinds == ("manual_page",) else PAGES_PER_MANUAL,
+                                 text_language(query.principal.language))  # the vector side knows no tier
         matchers: dict[str, Matcher] = {}
         hits = [self._hit(stored_json(candidates[i][0]), candidates[i][1], query, plan, matchers)
                 for i in order[query.offset : shown]]

@@ -43,6 +43,7 @@ from meilisearch_python_sdk.models.search import Hybrid
 
 from search import access
 from search.access import And, Eq, Filter, In, MatchAll, Or
+from search.arrange import arranged_page, reach
 from search.embedded_query import query_filters
 from search.engine import DocumentSource, Progress, iterate
 from search.lexicon import Lexicon
@@ -221,13 +222,16 @@ class MeiliEngine:
     # -- reads -----------------------------------------------------------------------------
 
     async def search(self, query: SearchQuery) -> SearchResult:
-        if self.semantic is None or not query.text.strip():
-            return await self._run(query, query.text, "last", query.exclude_ids)
-        embedding = self.semantic.start_query(query.text)
+        """Meilisearch's ranking (or its fusion with the vectors), then arranged in the portal as the
+        embedded engine arranges its own (search.arrange)."""
+        candidates = reach(query)
+        embedding = self.semantic.start_query(query.text) if self.semantic is not None else None
         vector = await asyncio.wrap_future(embedding) if embedding is not None else None
         if vector is None:
-            return await self._run(query, query.text, "last", query.exclude_ids)
-        return await self._hybrid(query, [float(x) for x in vector])
+            found = await self._run(candidates, query.text, "last", query.exclude_ids)
+        else:
+            found = await self._hybrid(candidates, [float(x) for x in vector])
+        return arranged_page(found, query, query.principal.language)
 
     async def _hybrid(self, query: SearchQuery, vector: list[float]) -> SearchResult:
         """A keyword query and a vector query, fused by reciprocal rank (see the module's docstring)."""

@@ -2,16 +2,29 @@
 
 from __future__ import annotations
 
+import dataclasses
+from datetime import datetime
 from pathlib import Path
 
 import pytest
+from markupsafe import Markup
 
-from search.arrange import PAGES_PER_MANUAL, Placement, arrange, decode, encode, grouped
+from search.arrange import (
+    ARRANGE_REACH,
+    PAGES_PER_MANUAL,
+    Placement,
+    arrange,
+    arranged_page,
+    decode,
+    encode,
+    grouped,
+    reach,
+)
 from search.embedded import EmbeddedEngine
 from search.embedding import Embedder
 from search.semantic import Semantic
 from search.service import run_search
-from search.types import Principal, SearchQuery
+from search.types import Hit, Principal, SearchQuery, SearchResult
 from tests.search.conftest import make_doc
 
 
@@ -86,3 +99,30 @@ def test_a_placement_survives_the_index_and_an_unknown_one_is_empty() -> None:
     placement = Placement("it", "document:3", "orari", "opening-hours")
     assert decode(encode(placement)) == placement
     assert decode("") == Placement()
+
+
+def test_the_reader_language_first_keeps_each_languages_order_and_drops_the_later_version() -> None:
+    ranked = [Placement("en", article="a-en", translation="a-it"), Placement("en", article="c"),
+              Placement("it", article="a-it"), Placement("it", article="d")]
+    assert arrange(ranked, reader_language="it") == ([2, 3, 1], 1)
+    assert arrange(ranked, reader_language="en") == ([0, 1, 3], 1)
+
+
+def hit(doc_id: str, kind: str, language: str, extra: dict[str, str]) -> Hit:
+    return Hit(doc_id, kind, doc_id, Markup(doc_id), Markup(""), "/", 1.0, None, "", "", datetime(2026, 1, 1),
+               {"language": language, "extra": extra})
+
+
+def test_hits_handed_back_by_an_engine_are_arranged_into_the_page_asked_for() -> None:
+    """As Meilisearch's results are: the candidates of reach(query), then query's page of them."""
+    hits = [hit("faq:1", "faq", "en", {"slug": "vpn-en", "translation": "vpn-it"}),
+            *[hit(f"document:7:p{n}", "manual_page", "it", {}) for n in range(1, 6)],
+            hit("faq:2", "faq", "it", {"slug": "vpn-it"}), hit("faq:3", "faq", "it", {"slug": "toner"})]
+    query = SearchQuery("vpn", Principal.anonymous("it"), limit=3, offset=2)
+    assert reach(query).offset == 0 and reach(query).limit == 5 + ARRANGE_REACH
+    page = arranged_page(SearchResult(hits, 40, {}, 1.0), query, "it")
+    # Italian first: p1..p3 of the manual (p4, p5 left to the manual), faq:2, faq:3; faq:1 is faq:2's English version.
+    assert [h.id for h in page.hits] == ["document:7:p3", "faq:2", "faq:3"]
+    assert page.total == 40 - 3
+    every_page = dataclasses.replace(query, kinds=("manual_page",))
+    assert len(arranged_page(SearchResult(hits, 40, {}, 1.0), every_page, "it").hits) == 3
