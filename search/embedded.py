@@ -72,6 +72,7 @@ WEAK_FLOOR = 20
 SNIPPET_SCAN_CHARS = 12_000  # about 1,800 words: a long manual page
 
 Facets = dict[str, dict[str, int]]
+Neighbours = list[tuple[str, float]]  # (doc id, cosine), best first
 _FACET_THREADS = ThreadPoolExecutor(max_workers=2, thread_name_prefix="search-facets")
 
 
@@ -318,15 +319,15 @@ class EmbeddedEngine:
             order = {"order_by_field": "updated_at", "order": tantivy.Order.Desc}
             found = searcher.search(final, query.limit, count=True, offset=query.offset, **order)
             return self._collect(searcher, found, facets, query, plan, started, by_date=True)
-        embedding = self.semantic.start_query(query.text) if self.semantic is not None else None
+        near = self._start_neighbours(generation, query)
         plan = fallbacks(searcher, schema, plan, fields, visible)
         matching = restrict(schema, match_query(schema, plan, fields), visible, filters, query.exclude_ids)
         language = text_language(query.principal.language)
         scoring = reader_language_first(schema, ranking_query(schema, plan, fields), language)
         final = restrict(schema, scoring, visible, filters, query.exclude_ids)
-        vector = embedding.result() if embedding is not None else None
-        if vector is not None:  # the one hybrid hook: this lexical ranking fused with the nearest vectors
-            return self._hybrid(generation, searcher, vector, final, matching, query, plan, started)
+        neighbours = near.result() if near is not None else None
+        if neighbours is not None:  # the one hybrid hook: this lexical ranking fused with the nearest vectors
+            return self._hybrid(generation, searcher, neighbours, final, matching, query, plan, started)
         return self._arranged(searcher, final, _start_facets(searcher, matching, query), query, plan, language,
                               started)
 
@@ -351,9 +352,18 @@ class EmbeddedEngine:
         counts = facets.result() if facets is not None else {name: {} for name in FACET_FIELDS}
         return SearchResult(hits, max(found.count - dropped, len(hits)), counts, _elapsed(started))
 
+    def _start_neighbours(self, generation: _Generation, query: SearchQuery) -> Future[Neighbours | None] | None:
+        """The query's nearest visible vectors, looked up on the embedding's thread as soon as its vector
+        is ready, while this thread runs the lexical side; None without semantic search."""
+        if self.semantic is None:
+            return None
+        keys = access.principal_keys(query.principal)
+        return self.semantic.start_query(
+            query.text, lambda vector: generation.vectors.nearest(vector, keys, query, VECTOR_DEPTH, SIMILARITY_FLOOR))
+
     def _hybrid(
-        self, generation: _Generation, searcher: tantivy.Searcher, vector: Any, ranked: Query, matching: Query,
-        query: SearchQuery, plan: QueryPlan, started: float,
+        self, generation: _Generation, searcher: tantivy.Searcher, neighbours: Neighbours, ranked: Query,
+        matching: Query, query: SearchQuery, plan: QueryPlan, started: float,
     ) -> SearchResult:
         """Reciprocal rank fusion of the lexical ranking (`ranked`) and the nearest visible vectors.
 
@@ -364,9 +374,6 @@ class EmbeddedEngine:
         lexical one is (search.arrange: one language version per article, a manual's pages together)."""
         schema = generation.schema
         visible, filters = visibility_query(schema, query.principal), query_filters(query)
-        keys = access.principal_keys(query.principal)
-        neighbours = [] if vector is None else generation.vectors.nearest(
-            vector, keys, query, VECTOR_DEPTH, SIMILARITY_FLOOR)
         near_ids = [doc_id for doc_id, _ in neighbours]
         near = restrict(schema, Query.term_set_query(schema, "id", near_ids), visible, filters, query.exclude_ids)
         union = Query.boolean_query([(Occur.Should, matching), (Occur.Should, near)], 1) if near_ids else matching
@@ -426,7 +433,9 @@ class EmbeddedEngine:
         vector = self._similar_vector(generation, source, doc_id_or_text)
         if vector is not None:  # as in search: the more-like-this ranking fused with the nearest vectors
             near_query = dataclasses.replace(query, exclude_ids=excluded)
-            return self._hybrid(generation, searcher, vector, final, final, near_query, plan, started)
+            neighbours = generation.vectors.nearest(vector, access.principal_keys(query.principal), near_query,
+                                                    VECTOR_DEPTH, SIMILARITY_FLOOR)
+            return self._hybrid(generation, searcher, neighbours, final, final, near_query, plan, started)
         found = searcher.search(final, query.limit, count=True, offset=query.offset)
         return self._collect(searcher, found, None, query, plan, started)
 

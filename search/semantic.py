@@ -9,9 +9,10 @@ RRF_K = 60 is the paper's constant, not tuned here.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
+from typing import Any, TypeVar
 
 import numpy as np
 
@@ -20,6 +21,7 @@ from search.types import SearchDocument
 from search.vector_cache import VectorCache
 from search.vectors import VectorStore
 
+T = TypeVar("T")
 RRF_K = 60
 LEXICAL_DEPTH = 50  # lexical hits taken into the fusion (deeper pages take more)
 VECTOR_DEPTH = 50  # nearest vectors taken into the fusion, and into totals and facets
@@ -49,11 +51,16 @@ class Semantic:
     def available(self) -> bool:
         return not self.embedder.failed
 
-    def start_query(self, text: str) -> Future[np.ndarray | None] | None:
-        """The query's vector, computed on a thread of its own while the lexical side runs."""
+    def start_query(self, text: str, then: Callable[[np.ndarray], T] | None = None) -> Future[T | None] | None:
+        """The query's vector, computed on a thread of its own while the lexical side runs; with `then`,
+        what `then` makes of it, on that thread too. The future holds None when the model failed."""
         if self.embedder.failed or not text.strip():
             return None
-        return _QUERY_THREAD.submit(self.embedder.query, text)
+        return _QUERY_THREAD.submit(self._query, text, then)
+
+    def _query(self, text: str, then: Callable[[np.ndarray], T] | None) -> Any:
+        vector = self.embedder.query(text)
+        return vector if vector is None or then is None else then(vector)
 
     async def index(self, store: VectorStore, docs: Sequence[SearchDocument], reuse: VectorStore | None = None) -> int:
         """Vector rows for `docs` in `store`; returns how many passages were embedded (the rest came

@@ -180,10 +180,10 @@ class VectorStore:
                 return []
             allowed = self._slot_alive[:count].copy()
             if principal_keys is not None:
-                wanted = self._keys.known(principal_keys)
-                allowed &= np.isin(self._slot_keys[:count], wanted).any(axis=1)
+                allowed &= _member(self._slot_keys[:count], self._keys.known(principal_keys), self._keys).any(axis=1)
             for name, values in _filter_values(query).items():
-                allowed &= np.isin(self._slot_fields[name][:count], self._fields[name].known(values))
+                codes = self._fields[name]
+                allowed &= _member(self._slot_fields[name][:count], codes.known(values), codes)
             for doc_id in query.exclude_ids:
                 if doc_id in self._slot_of:
                     allowed[self._slot_of[doc_id]] = False
@@ -240,6 +240,14 @@ class VectorStore:
         with (self.directory / ROWS).open("a", encoding="utf-8") as out:
             out.write("".join(json.dumps(event, ensure_ascii=False) + "\n" for event in events))
         self.refresh()
+
+
+def _member(codes: np.ndarray, wanted: list[int], known: _Codes) -> np.ndarray:
+    """codes ∈ wanted, by table lookup: several times faster than np.isin at 100k rows. The -1 of an
+    empty key slot reads the table's extra last cell, which stays False."""
+    table = np.zeros(len(known.of) + 1, dtype=bool)
+    table[wanted] = True
+    return table[codes]
 
 
 def _matrix_rows(directory: Path) -> int:
