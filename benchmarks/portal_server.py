@@ -83,7 +83,7 @@ def running_portal(data_dir: Path, semantic: bool = False) -> Iterator[Portal]:
         process.wait(timeout=10)
 
 
-def _wait_until_up(base_url: str, process: subprocess.Popen[bytes], timeout: float = 30) -> None:
+def _wait_until_up(base_url: str, process: subprocess.Popen[bytes], timeout: float = 120) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if process.poll() is not None:

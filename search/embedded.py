@@ -127,6 +127,15 @@ class EmbeddedEngine:
     async def configure(self, lexicon: Lexicon) -> None:
         self._apply_lexicon(lexicon)
 
+    async def warm_up(self) -> None:
+        await asyncio.to_thread(self._warm_up_sync)
+
+    def _warm_up_sync(self) -> None:
+        if (self.path / POINTER).exists():
+            self._current().vectors.refresh()
+        if self.semantic is not None:
+            self.semantic.embedder.ready()
+
     def _apply_lexicon(self, lexicon: Lexicon) -> None:
         table: dict[str, tuple[str, ...]] = {}
         for phrase, alternatives in lexicon.equivalents().items():

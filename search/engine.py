@@ -39,6 +39,10 @@ class SearchEngine(Protocol):
 
     async def configure(self, lexicon: Lexicon) -> None: ...
 
+    async def warm_up(self) -> None:
+        """Load what the first search would need (index files, vectors, the embedding model), so that
+        no reader waits for it; called once at startup."""
+
     async def close(self) -> None: ...
 
 

@@ -172,6 +172,10 @@ class MeiliEngine:
 
     # -- writes ----------------------------------------------------------------------------
 
+    async def warm_up(self) -> None:
+        if self.semantic is not None:
+            await asyncio.to_thread(self.semantic.embedder.ready)
+
     async def configure(self, lexicon: Lexicon) -> None:
         self._lexicon = lexicon
         async with self._reachable():

