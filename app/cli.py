@@ -1,6 +1,10 @@
 """The `sportello` command: serve, migrate, create users, load the demo."""
 
 import asyncio
+import os
+import signal
+import subprocess
+import sys
 from collections.abc import Awaitable, Callable
 from functools import wraps
 from typing import Any, ParamSpec, TypeVar
@@ -43,14 +47,63 @@ def main() -> None:
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8000, show_default=True, type=int)
 @click.option("--reload", is_flag=True, help="Restart on code changes (development).")
-def serve(host: str, port: int, reload: bool) -> None:
+@click.option("--workers", default=1, show_default=True, type=click.IntRange(1, 64),
+              help="HTTP processes; with more than one, the background jobs run in one process of their own.")
+@click.option("--log-level", default="info", show_default=True,
+              type=click.Choice(["critical", "error", "warning", "info", "debug"]), help="uvicorn's log level.")
+def serve(host: str, port: int, reload: bool, workers: int, log_level: str) -> None:
     """Serve the portal over HTTP."""
     import uvicorn
 
-    proxies = get_settings().trusted_proxy_list
-    # Without TRUSTED_PROXIES no forwarded header is believed (uvicorn would otherwise trust 127.0.0.1).
-    uvicorn.run("app.main:create_app", factory=True, host=host, port=port, reload=reload,
-                proxy_headers=bool(proxies), forwarded_allow_ips=proxies or None)
+    settings = get_settings()
+    proxies = settings.trusted_proxy_list
+    options: dict[str, Any] = {"factory": True, "host": host, "port": port, "reload": reload, "log_level": log_level,
+                               # Without TRUSTED_PROXIES no forwarded header is believed (uvicorn would
+                               # otherwise trust 127.0.0.1).
+                               "proxy_headers": bool(proxies), "forwarded_allow_ips": proxies or None}
+    if workers == 1:
+        uvicorn.run("app.main:create_app", **options)
+        return
+    # Each job claims its rows (SKIP LOCKED on PostgreSQL), but the embedded index has one writer: the
+    # HTTP workers only read it, and one `sportello jobs` process writes it.
+    job_runner = _start_job_runner() if settings.run_jobs else None
+    os.environ["RUN_JOBS"] = "false"
+    get_settings.cache_clear()
+    try:
+        uvicorn.run("app.main:create_app", workers=workers, **options)
+    finally:
+        if job_runner is not None:
+            job_runner.terminate()
+            job_runner.wait(timeout=30)
+
+
+def _start_job_runner() -> subprocess.Popen[bytes]:
+    return subprocess.Popen([sys.executable, "-m", "app.cli", "jobs"])
+
+
+@main.command()
+@run_async
+async def jobs() -> None:
+    """Run the background jobs (mail, indexer, clean-ups) without serving HTTP, until stopped."""
+    from app.jobs import running
+    from app.main import background_jobs
+    from app.searching.engine import close_engines
+    from app.searching.service import open_search
+
+    settings = get_settings()
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signal_number in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(signal_number, stop.set)
+    await Tortoise.init(config=tortoise_config(settings))
+    try:
+        await open_search(settings)
+        async with running(background_jobs(settings)):
+            click.echo("Background jobs running; stop with Ctrl-C.")
+            await stop.wait()
+    finally:
+        await close_engines()
+        await Tortoise.close_connections()
 
 
 async def migrate_database() -> None:
@@ -135,3 +188,7 @@ async def demo() -> None:
 main.add_command(kb)
 main.add_command(reindex)
 main.add_command(search)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,5 +1,6 @@
 """Request forgery protection, security headers and password hashing."""
 
+import asyncio
 import functools
 import secrets
 from urllib.parse import urlsplit
@@ -31,6 +32,17 @@ def verify_password(password_hash: str | None, password: str) -> bool:
         return _hasher.verify(password_hash or _dummy_hash(), password) and bool(password_hash)
     except (VerificationError, InvalidHashError):
         return False
+
+
+async def hashed_off_loop(password: str) -> str:
+    """hash_password on a worker thread: argon2 takes tens of milliseconds of CPU by design, and the
+    event loop keeps serving other requests meanwhile (argon2-cffi releases the GIL)."""
+    return await asyncio.to_thread(hash_password, password)
+
+
+async def verified_off_loop(password_hash: str | None, password: str) -> bool:
+    """verify_password on a worker thread (see hashed_off_loop)."""
+    return await asyncio.to_thread(verify_password, password_hash, password)
 
 
 def _origin(url: str) -> str:

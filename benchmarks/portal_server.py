@@ -76,14 +76,14 @@ def running_portal(data_dir: Path, semantic: bool = False) -> Iterator[Portal]:
                "--log-level", "warning"]
     process = subprocess.Popen(command, env=portal_environment(data_dir, base_url, semantic))
     try:
-        _wait_until_up(base_url, process)
+        wait_until_up(base_url, process)
         yield Portal(base_url, data_dir)
     finally:
         process.terminate()
         process.wait(timeout=10)
 
 
-def _wait_until_up(base_url: str, process: subprocess.Popen[bytes], timeout: float = 120) -> None:
+def wait_until_up(base_url: str, process: subprocess.Popen[bytes], timeout: float = 120) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if process.poll() is not None:
@@ -108,10 +108,18 @@ class KeepAliveClient:
     http.client: it adds less than half the time httpx did to each request (benchmarks/README.md), so the
     client rows are mostly the portal's, uvicorn's and the loopback's time."""
 
-    def __init__(self, base_url: str) -> None:
-        address = urlsplit(base_url)
-        self.connection = http.client.HTTPConnection(address.hostname or "127.0.0.1", address.port, timeout=10)
+    def __init__(self, base_url: str, timeout: float = 10) -> None:
+        self.address, self.timeout = urlsplit(base_url), timeout
+        self.connection = self._connect()
         self.cookies: dict[str, str] = {}
+
+    def _connect(self) -> http.client.HTTPConnection:
+        return http.client.HTTPConnection(self.address.hostname or "127.0.0.1", self.address.port, timeout=self.timeout)
+
+    def reconnect(self) -> None:
+        """A new connection after one failed mid-request; the cookies (the session) are kept."""
+        self.connection.close()
+        self.connection = self._connect()
 
     def get(self, path: str, params: dict[str, str] | None = None) -> Reply:
         return self.send("GET", f"{path}?{urlencode(params)}" if params else path)

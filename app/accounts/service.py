@@ -10,7 +10,7 @@ from tortoise.transactions import in_transaction
 from app.accounts import sessions
 from app.accounts.models import AccountToken, Company, TokenPurpose, User, UserStatus
 from app.mail.service import queue_mail
-from app.security import hash_password, verify_password
+from app.security import hashed_off_loop, verified_off_loop
 from app.i18n import N_
 from app.settings import Settings
 
@@ -43,7 +43,7 @@ def check_new_password(password: str, confirm: str, email: str) -> None:
 async def authenticate(email: str, password: str) -> User | None:
     user = await User.get_or_none(email=normalize_email(email), status=UserStatus.ACTIVE)
     # verify_password checks a dummy hash when there is none: the same work whatever the account
-    valid = verify_password(user.password_hash if user else None, password)
+    valid = await verified_off_loop(user.password_hash if user else None, password)
     return user if valid else None
 
 
@@ -92,7 +92,7 @@ async def set_password_with_token(settings: Settings, token: str, password: str,
 
 
 async def change_password(user: User, old: str, new: str, confirm: str) -> None:
-    if not verify_password(user.password_hash, old):
+    if not await verified_off_loop(user.password_hash, old):
         raise AccountError(N_("The current password is wrong."))
     if old == new:
         raise AccountError(N_("The new password must differ from the current one."))
@@ -102,7 +102,7 @@ async def change_password(user: User, old: str, new: str, confirm: str) -> None:
 
 
 async def _store_password(user: User, password: str, must_change: bool) -> None:
-    user.password_hash = hash_password(password)
+    user.password_hash = await hashed_off_loop(password)
     user.must_change_password = must_change
     await user.save(update_fields=["password_hash", "must_change_password"])
     await sessions.end_sessions_of(user.id)  # whoever knew the old password is signed out everywhere
@@ -194,13 +194,14 @@ async def create_account(
     if await User.exists(email=email):
         raise AccountError(N_("An account with this email address already exists."))
     temporary = secrets.token_urlsafe(9)
+    temporary_hash = await hashed_off_loop(temporary)
     async with in_transaction():
         user = await User.create(
             email=email,
             full_name=full_name,
             company=company,
             locale=locale,
-            password_hash=hash_password(temporary),
+            password_hash=temporary_hash,
             must_change_password=True,
             **{f"is_{role}": True for role in roles},
         )
