@@ -1,0 +1,1 @@
+"""The administrators' audit log: who changed what, and when."""
