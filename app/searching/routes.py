@@ -4,6 +4,9 @@ import contextlib
 import functools
 from dataclasses import dataclass
 from datetime import date
+from typing import Literal
+
+from pydantic import Field
 from urllib.parse import quote_plus, urlencode
 
 from babel.dates import format_timedelta
@@ -15,12 +18,13 @@ from starlette.responses import Response
 from app import i18n
 from app.accounts.models import User
 from app.auth import current_user, require_user
-from app.i18n import _
+from app.forms import Count, FormModel, InvalidInput, QueryModel, Text, parse, parse_query, typed
+from app.i18n import N_, _
 from app.insights.models import Purpose
 from app.insights.service import latest_search, open_link, record_search, role_of
 from app.searching import lexicon, service
 from app.searching.engine import get_engine
-from app.web import app_settings, field, flash, read_form, redirect, render
+from app.web import app_settings, flash, read_form, redirect, render
 from app.permissions import Action
 from app.routing import route
 
@@ -28,6 +32,28 @@ PER_PAGE = 10
 FILTER_NAMES = ("q", "kind", "category", "product")
 REFINE = "refine=1"  # on the results page's own links: a tab, facet or page belongs to the search shown
 MAX_FILTER_CHARS = 200
+MAX_PAGE = 9_999
+MAX_LEXICON = 100_000
+
+
+class SearchQuery(QueryModel):
+    q: Text(MAX_FILTER_CHARS) = ""
+    kind: Literal[KINDS + ("",)] = ""  # type: ignore[valid-type]
+    category: Text(MAX_FILTER_CHARS) = ""
+    product: Text(MAX_FILTER_CHARS) = ""
+    page: Count = Field(1, ge=1, le=MAX_PAGE)
+    refine: Literal["1", ""] = ""
+
+
+class SuggestQuery(QueryModel):
+    q: Text(MAX_FILTER_CHARS, strip=False) = ""  # a trailing space ends the last word
+
+
+class LexiconForm(FormModel):
+    action: Text(20) = ""
+    synonyms: Text(MAX_LEXICON, strip=False) = Field("", title=N_("Synonyms"))
+    stop_words_it: Text(MAX_LEXICON, strip=False) = Field("", title=N_("Stop words (Italian)"))
+    stop_words_en: Text(MAX_LEXICON, strip=False) = Field("", title=N_("Stop words (English)"))
 
 
 @dataclass(frozen=True)
@@ -43,17 +69,9 @@ class SearchParams:
 
     @classmethod
     def from_request(cls, request: Request) -> "SearchParams":
-        values = request.query_params
-        kind = values.get("kind", "")
-        page = values.get("page", "1")
-        return cls(
-            q=values.get("q", "").strip()[:MAX_FILTER_CHARS],
-            kind=kind if kind in KINDS else "",
-            category=values.get("category", "").strip()[:MAX_FILTER_CHARS],
-            product=values.get("product", "").strip()[:MAX_FILTER_CHARS],
-            page=int(page) if page.isdigit() and 0 < int(page) < 10_000 else 1,
-            refining=values.get("refine") == "1",
-        )
+        values = parse_query(SearchQuery, request.query_params)
+        return cls(q=values.q, kind=values.kind, category=values.category, product=values.product, page=values.page,
+                   refining=values.refine == "1")
 
     @property
     def asks_something(self) -> bool:
@@ -151,7 +169,7 @@ async def _search_event(request: Request, params: SearchParams, total: int) -> i
 async def suggest(request: Request) -> Response:
     """The header box's list: empty for visitors, for an empty box, and while the engine is down."""
     user = current_user(request)
-    text = request.query_params.get("q", "")[:MAX_FILTER_CHARS]  # a trailing space ends the last word
+    text = parse_query(SuggestQuery, request.query_params).q
     hits: list[Hit] = []
     event_id = None
     if user is not None and not user.must_change_password and text.strip():
@@ -194,11 +212,14 @@ async def admin_search(request: Request) -> Response:
 async def admin_lexicon(request: Request) -> Response:
     admin = require_user(request)
     form = await read_form(request)
-    if field(form, "action") == "reset":
+    try:
+        posted = parse(LexiconForm, form)
+    except InvalidInput as error:
+        return await _admin_page(request, admin, typed(LexiconForm, form), str(error), status_code=400)
+    if posted.action == "reset":
         await lexicon.reset_lexicon(admin)
     else:
-        values = {name: str(form.get(name) or "") for name in
-                  ("synonyms", *(f"stop_words_{code}" for code in lexicon.LANGUAGES))}
+        values = posted.model_dump()
         try:
             groups = lexicon.parse_synonyms(values["synonyms"])
             stop_words = {code: lexicon.parse_stop_words(values[f"stop_words_{code}"]) for code in lexicon.LANGUAGES}
