@@ -181,16 +181,6 @@ def _draft_from(form: EditorForm) -> service.ArticleDraft:
     )
 
 
-def _typed_draft(values: dict[str, str]) -> service.ArticleDraft:
-    """A refused form shown again as typed."""
-    return service.ArticleDraft(
-        title=values.get("title", ""), slug=values.get("slug", ""), language=values.get("language", ""),
-        category_key=values.get("category", ""), audience=values.get("audience", ""), body=values.get("body", ""),
-        tags=service.split_list(values.get("tags", "")), translation_slug=values.get("translation_slug", ""),
-        related=service.split_list(values.get("related", "")), note=values.get("note", ""),
-    )
-
-
 async def _editor_context(article: Article | None, draft: service.ArticleDraft) -> dict[str, object]:
     return {
         "article": article, "draft": draft, "categories": await Category.all().order_by("position"),
@@ -220,7 +210,7 @@ async def editor_form(request: Request) -> Response:
             parse_query(EditorQuery, request.query_params).title, "", get_locale(), "", "public", "")
         return render(request, "kb/editor_form.html", await _editor_context(article, draft))
     form = await read_form(request)
-    draft = _typed_draft(typed(EditorForm, form))
+    draft = _draft_from(EditorForm.model_construct(**typed(EditorForm, form)))  # shown again as typed if refused
     try:
         posted = parse(EditorForm, form)
         draft = _draft_from(posted)
@@ -280,10 +270,10 @@ async def editor_diff(request: Request) -> Response:
 
 async def editor_restore(request: Request) -> Response:
     article = await _editable(request)
+    number = parse(RestoreForm, await read_form(request)).number
     try:
-        number = parse(RestoreForm, await read_form(request)).number
         await service.restore(article, number, require_user(request))
-    except (InvalidInput, service.KbError) as error:
+    except service.KbError as error:
         raise HTTPException(status_code=404, detail=_(str(error))) from None
     flash(request, _("Version %(number)s restored as a draft: publish it when ready.", number=number), "success")
     return redirect(f"/kb/editor/{article.id}")

@@ -4,9 +4,6 @@ import contextlib
 import functools
 from dataclasses import dataclass
 from datetime import date
-from typing import Literal
-
-from pydantic import Field
 from urllib.parse import quote_plus, urlencode
 
 from babel.dates import format_timedelta
@@ -18,11 +15,12 @@ from starlette.responses import Response
 from app import i18n
 from app.accounts.models import User
 from app.auth import current_user, require_user
-from app.forms import Count, FormModel, InvalidInput, QueryModel, Text, parse, parse_query, typed
-from app.i18n import N_, _
+from app.forms import InvalidInput, parse, parse_query, typed
+from app.i18n import _
 from app.insights.models import Purpose
 from app.insights.service import latest_search, open_link, record_search, role_of
 from app.searching import lexicon, service
+from app.searching.forms import LexiconForm, SearchQuery, SuggestQuery
 from app.searching.engine import get_engine
 from app.web import app_settings, flash, read_form, redirect, render
 from app.permissions import Action
@@ -31,29 +29,6 @@ from app.routing import route
 PER_PAGE = 10
 FILTER_NAMES = ("q", "kind", "category", "product")
 REFINE = "refine=1"  # on the results page's own links: a tab, facet or page belongs to the search shown
-MAX_FILTER_CHARS = 200
-MAX_PAGE = 9_999
-MAX_LEXICON = 100_000
-
-
-class SearchQuery(QueryModel):
-    q: Text(MAX_FILTER_CHARS) = ""
-    kind: Literal[KINDS + ("",)] = ""  # type: ignore[valid-type]
-    category: Text(MAX_FILTER_CHARS) = ""
-    product: Text(MAX_FILTER_CHARS) = ""
-    page: Count = Field(1, ge=1, le=MAX_PAGE)
-    refine: Literal["1", ""] = ""
-
-
-class SuggestQuery(QueryModel):
-    q: Text(MAX_FILTER_CHARS, strip=False) = ""  # a trailing space ends the last word
-
-
-class LexiconForm(FormModel):
-    action: Text(20) = ""
-    synonyms: Text(MAX_LEXICON, strip=False) = Field("", title=N_("Synonyms"))
-    stop_words_it: Text(MAX_LEXICON, strip=False) = Field("", title=N_("Stop words (Italian)"))
-    stop_words_en: Text(MAX_LEXICON, strip=False) = Field("", title=N_("Stop words (English)"))
 
 
 @dataclass(frozen=True)

@@ -504,6 +504,18 @@ async def update_details(settings: Settings, staff: User, ticket: Ticket, form: 
         "planned_days": int(form.planned_days) if form.planned_days is not None else None,
         "resolution": form.resolution,
     }
+    changed = {name: value for name, value in wanted.items() if _differs(getattr(ticket, name), value)}
+    if not changed:
+        return []
+    if "priority" in changed and ticket.taken_at is None:
+        changed["sla_deadline"] = sla_deadline(await business_calendar(), ticket.created_at, priority)
+    detail = "\n".join([f"{name}\t{await _shown(name, getattr(ticket, name))}\t{await _shown(name, changed[name])}"
+                        for name in EDITABLE if name in changed])
+    async with in_transaction():
+        await _save_checked(ticket, version, **changed)
+        await record(ticket, staff, EventKind.FIELDS, detail=detail)
+        await enqueue(SEARCH_SOURCE, ticket.id)
+    return [name for name in EDITABLE if name in changed]
 async def _kept_or_chosen(model: type[Category] | type[Product], chosen: int | None,
                           current: int | None) -> int | None:
     """A disabled entry stays valid on the tickets that already have it."""
