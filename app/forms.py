@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from datetime import date
 from decimal import Decimal
 from enum import StrEnum
-from typing import Annotated, Any, Literal, TypeVar, get_args, get_origin
+from typing import Annotated, Any, Literal, TypeVar
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints, ValidationError
 from pydantic_core import PydanticCustomError
@@ -39,7 +39,7 @@ def _printable(value: str) -> str:
 
 
 def _ascii_integer(value: Any) -> Any:
-    """Only 0-9: Python's int() also reads "²"-free Unicode digits such as Arabic-Indic ones."""
+    """Only 0-9: Python's int() also reads other Unicode digits (Arabic-Indic ones, for one)."""
     if isinstance(value, str):
         value = value.strip()
         if not ASCII_INTEGER.fullmatch(value):
@@ -99,7 +99,7 @@ def NumberChoice(values: tuple[int, ...]) -> Any:  # noqa: N802 - a type
 
 
 class FormModel(BaseModel):
-    """A posted form: unknown fields are ignored (buttons, the CSRF-free key fields of other forms)."""
+    """A posted form; fields it does not name (a button's, another model's) are ignored."""
 
     model_config = ConfigDict(extra="ignore", frozen=True, populate_by_name=True)
 
@@ -110,23 +110,15 @@ class QueryModel(FormModel):
 
 # ---- reading ----
 
-def _is_list(annotation: Any) -> bool:
-    while get_origin(annotation) is Annotated:
-        annotation = get_args(annotation)[0]
-    return get_origin(annotation) is list
-
-
 def _raw(model: type[BaseModel], values: Mapping[str, Any]) -> dict[str, Any]:
     """The model's fields out of a FormData/QueryParams; a repeated field counts once (its first value)."""
     getlist = getattr(values, "getlist", None)
     raw: dict[str, Any] = {}
     for name, info in model.model_fields.items():
         key = info.alias or name
-        if _is_list(info.annotation) and getlist is not None:
-            raw[name] = getlist(key)
-        elif getlist is not None and getlist(key):
+        if getlist is not None and getlist(key):
             raw[name] = getlist(key)[0]
-        elif key in values:
+        elif getlist is None and key in values:
             raw[name] = values[key]
     return raw
 
@@ -151,8 +143,7 @@ def parse_query(model: type[Q], values: Mapping[str, Any]) -> Q:
 
 def typed(model: type[BaseModel], values: Mapping[str, Any]) -> dict[str, str]:
     """What was typed in the model's fields, as text: the form shown again keeps it, valid or not."""
-    return {name: value.strip() if isinstance(value, str) else ""
-            for name, value in _raw(model, values).items() if not isinstance(value, list)}
+    return {name: value.strip() if isinstance(value, str) else "" for name, value in _raw(model, values).items()}
 
 
 def valid_path_value(value: object) -> bool:
@@ -203,10 +194,6 @@ class InvalidInput(ValueError):
             limit = (item.get("ctx") or {}).get("max_length", "")
             problems.append((MESSAGES.get(item["type"], INVALID), label, {"max": limit}))
         return cls(problems)
-
-    @property
-    def fields(self) -> list[str]:
-        return [label for _msgid, label, _values in self.problems]
 
     def __str__(self) -> str:
         return " ".join(_(msgid, field=_(label), **values) for msgid, label, values in self.problems)

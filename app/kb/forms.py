@@ -11,6 +11,7 @@ from app.kb.models import Article, ArticleVersion, Audience, Category, Document,
 MAX_BODY = 200_000  # an FAQ in Markdown; a manual is a PDF document, not an article
 MAX_QUESTION = 10_000
 MAX_LIST = 2000  # tags or related addresses, comma-separated
+MAX_COMMENT = 2000
 
 
 class SuggestForm(FormModel):
@@ -20,7 +21,7 @@ class SuggestForm(FormModel):
 
 class FeedbackForm(FormModel):
     helpful: Literal["yes", "no"] = Field(title=N_("Was this helpful?"))
-    comment: Text(2000) = Field("", title=N_("Comment"))
+    comment: Text(MAX_COMMENT) = Field("", title=N_("Comment"))
 
 
 class EditorForm(FormModel):

@@ -40,9 +40,9 @@ PANEL_SIZE = 5
 MAX_TYPED_CHARS = 600
 EXCERPT_CHARS = 900
 
-FAQ_ID = re.compile(r"^faq:(\d{1,9})$")
-MANUAL_PAGE_ID = re.compile(r"^document:(\d{1,9}):p(\d{1,6})$")
-TICKET_ID = re.compile(r"^ticket:(\d{1,9})$")
+FAQ_ID = re.compile(r"^faq:([0-9]{1,9})$")
+MANUAL_PAGE_ID = re.compile(r"^document:([0-9]{1,9}):p([0-9]{1,6})$")
+TICKET_ID = re.compile(r"^ticket:([0-9]{1,9})$")
 
 
 # ---- service ----
