@@ -16,6 +16,7 @@ from tortoise.contrib.starlette import RegisterTortoise
 
 from app.auth import CurrentUserMiddleware
 from app.db import APP_DIR, tortoise_config
+from app.forms import InvalidInput
 from app.i18n import _
 from app.jobs import Job, running
 from app.mail.service import deliver_due, mail_queued
@@ -47,6 +48,11 @@ async def http_error(request: Request, exc: Exception) -> Response:
     detail = exc.detail if isinstance(exc, HTTPException) and status not in (404, 405) else ""
     return render(request, "error.html", {"title": titles.get(status, _("Something went wrong")), "detail": detail},
                   status_code=status)
+
+
+async def invalid_input(request: Request, exc: Exception) -> Response:
+    """A form that does not fit, on a route that has no page of its own to show it on again."""
+    return render(request, "error.html", {"title": _("Check what you entered"), "detail": str(exc)}, status_code=400)
 
 
 def _domain_modules(name: str) -> list[object]:
@@ -101,6 +107,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         Mount("/static", StaticFiles(directory=str(STATIC_DIR)), name="static"),
     ]
     app = Starlette(routes=routes, middleware=middleware, lifespan=lifespan,
-                    exception_handlers={HTTPException: http_error, 500: http_error})
+                    exception_handlers={HTTPException: http_error, InvalidInput: invalid_input,
+                                        500: http_error})
     app.state.settings = settings
     return app

@@ -1,4 +1,4 @@
-"""Rendering helpers shared by every route: templates, flash messages, redirects, form parsing."""
+"""Rendering helpers shared by every route: templates, flash messages, redirects, reading forms."""
 
 from pathlib import Path
 from typing import Any
@@ -72,15 +72,6 @@ def redirect(url: str) -> RedirectResponse:
 
 async def read_form(request: Request) -> FormData:
     return await request.form(max_files=0, max_fields=MAX_FORM_FIELDS, max_part_size=MAX_FORM_PART_BYTES)
-
-
-def field(form: FormData, name: str) -> str:
-    value = form.get(name)
-    return value.strip() if isinstance(value, str) else ""
-
-
-def checkbox(form: FormData, name: str) -> bool:
-    return form.get(name) in ("on", "1", "true", "yes")
 
 
 def nl2br(text: str) -> Markup:

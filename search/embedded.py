@@ -20,7 +20,7 @@ import re
 import shutil
 import threading
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
@@ -277,10 +277,18 @@ class EmbeddedEngine:
     # -- reads -----------------------------------------------------------------------------
 
     async def search(self, query: SearchQuery) -> SearchResult:
-        return await asyncio.to_thread(self._search_sync, query)
+        return await self._read(self._search_sync, query)
 
     async def similar(self, doc_id_or_text: str, query: SearchQuery) -> SearchResult:
-        return await asyncio.to_thread(self._similar_sync, doc_id_or_text, query)
+        return await self._read(self._similar_sync, doc_id_or_text, query)
+
+    async def _read(self, read: Callable[..., SearchResult], *args: object) -> SearchResult:
+        """An index that cannot be read (its files gone, a disk error) is an engine that is down: the
+        pages say search is unavailable (503) instead of failing."""
+        try:
+            return await asyncio.to_thread(read, *args)
+        except OSError as error:
+            raise EngineUnavailable(f"{self.path}: {error}") from error
 
     async def count(self) -> int:
         return await asyncio.to_thread(lambda: self._current().index.searcher().num_docs)

@@ -9,12 +9,16 @@ from starlette.responses import Response
 
 from app import i18n, ratelimit
 from app.accounts import service, sessions
+from app.accounts.forms import (
+    ChangePasswordForm, ForgotForm, LanguageForm, LoginForm, NextQuery, PreferencesForm, RegisterForm, SetPasswordForm,
+)
 from app.accounts.models import User, UserStatus
 from app.auth import current_session, current_user, login, logout, require_user
+from app.forms import InvalidInput, parse, parse_query, typed
 from app.i18n import N_, _
 from app.permissions import Action
 from app.routing import route
-from app.web import app_settings, checkbox, field, flash, read_form, redirect, render
+from app.web import app_settings, flash, read_form, redirect, render
 
 SAME_ANSWER_RESET = N_("If the address belongs to an account, a message with a link is on its way.")
 SAME_ANSWER_REGISTER = N_("Thank you. If the request can be accepted you will receive an email with the next step.")
@@ -29,23 +33,27 @@ async def login_page(request: Request) -> Response:
     if request.method != "POST":
         if current_user(request):
             return redirect("/")
-        return render(request, "accounts/login.html", {"next": request.query_params.get("next", "/")})
+        return render(request, "accounts/login.html", {"next": parse_query(NextQuery, request.query_params).next})
     form = await read_form(request)
-    email, password = field(form, "email"), str(form.get("password") or "")
-    context = {"email": email, "next": field(form, "next") or "/"}
-    counters = ratelimit.login_counters(email, ratelimit.client_key(request))
+    shown = typed(LoginForm, form)
+    context = {"email": shown.get("email", ""), "next": shown.get("next") or "/"}
+    try:
+        posted = parse(LoginForm, form)
+    except InvalidInput as error:
+        return render(request, "accounts/login.html", {**context, "error": str(error)}, status_code=400)
+    counters = ratelimit.login_counters(posted.email, ratelimit.client_key(request))
     if await ratelimit.exhausted(counters):
         context["error"] = _("Too many attempts. Wait a few minutes and try again.")
         return render(request, "accounts/login.html", context, status_code=429)
-    user = await service.authenticate(email, password)
+    user = await service.authenticate(posted.email, posted.password)
     if user is None:
         await ratelimit.record(counters)  # failures only: a person who logs in often is never locked out
         context["error"] = _("Wrong email or password.")
         return render(request, "accounts/login.html", context, status_code=400)
     await ratelimit.forget(counters[0])  # the pair's earlier typos are forgiven
-    await login(request, user, remember=checkbox(form, "remember"))
+    await login(request, user, remember=posted.remember)
     await User.filter(id=user.id).update(last_login_at=datetime.now(UTC))
-    return redirect(_safe_next(context["next"]))
+    return redirect(_safe_next(posted.next or "/"))
 
 
 async def logout_action(request: Request) -> Response:
@@ -55,14 +63,12 @@ async def logout_action(request: Request) -> Response:
 
 
 async def choose_language(request: Request) -> Response:
-    form = await read_form(request)
-    locale = field(form, "locale")
-    if locale in i18n.LOCALES:
-        request.session["locale"] = locale
-        user = current_user(request)
-        if user is not None:
-            await User.filter(id=user.id).update(locale=locale)
-    return redirect(_safe_next(field(form, "next") or "/"))
+    posted = parse(LanguageForm, await read_form(request))
+    request.session["locale"] = posted.locale
+    user = current_user(request)
+    if user is not None:
+        await User.filter(id=user.id).update(locale=posted.locale)
+    return redirect(_safe_next(posted.next or "/"))
 
 
 async def register_page(request: Request) -> Response:
@@ -72,14 +78,18 @@ async def register_page(request: Request) -> Response:
     if request.method != "POST":
         return render(request, "accounts/register.html", {"form": {}})
     form = await read_form(request)
-    values = {k: field(form, k) for k in ("full_name", "email", "company_name", "phone", "note")}
+    values = typed(RegisterForm, form)
+    try:
+        posted = parse(RegisterForm, form)
+    except InvalidInput as error:
+        return render(request, "accounts/register.html", {"form": values, "error": str(error)}, status_code=400)
     if not await ratelimit.hit_per_client(request, ratelimit.REGISTER, "register"):
         return render(
             request, "accounts/register.html",
             {"form": values, "error": _("Too many attempts. Wait a few minutes and try again.")}, status_code=429,
         )
     try:
-        await service.register(settings, service.Registration(**values, locale=i18n.get_locale()))
+        await service.register(settings, service.Registration(**posted.model_dump(), locale=i18n.get_locale()))
     except service.AccountError as error:
         return render(request, "accounts/register.html", {"form": values, "error": _(str(error))}, status_code=400)
     flash(request, _(SAME_ANSWER_REGISTER), "success")
@@ -89,8 +99,10 @@ async def register_page(request: Request) -> Response:
 async def forgot_password(request: Request) -> Response:
     if request.method != "POST":
         return render(request, "accounts/forgot.html")
-    form = await read_form(request)
-    email = field(form, "email")
+    try:
+        email = parse(ForgotForm, await read_form(request)).email
+    except InvalidInput as error:
+        return render(request, "accounts/forgot.html", {"error": str(error)}, status_code=400)
     if not await ratelimit.hit(ratelimit.reset_counters(email, ratelimit.client_key(request))):
         return render(
             request, "accounts/forgot.html",
@@ -109,12 +121,10 @@ async def set_password(request: Request) -> Response:
         if await service.find_valid_token(token) is None:
             return render(request, "accounts/link_invalid.html", status_code=404)
         return render(request, "accounts/set_password.html")
-    form = await read_form(request)
     try:
-        user = await service.set_password_with_token(
-            app_settings(request), token, str(form.get("password") or ""), str(form.get("confirm") or "")
-        )
-    except service.AccountError as error:
+        posted = parse(SetPasswordForm, await read_form(request))
+        user = await service.set_password_with_token(app_settings(request), token, posted.password, posted.confirm)
+    except (InvalidInput, service.AccountError) as error:
         return render(request, "accounts/set_password.html", {"error": _(str(error))}, status_code=400)
     await logout(request)
     flash(request, _("Your password is set. You can log in now."), "success")
@@ -126,12 +136,10 @@ async def change_password(request: Request) -> Response:
     user = require_user(request)
     if request.method != "POST":
         return render(request, "accounts/change_password.html")
-    form = await read_form(request)
     try:
-        await service.change_password(
-            user, str(form.get("old") or ""), str(form.get("password") or ""), str(form.get("confirm") or "")
-        )
-    except service.AccountError as error:
+        posted = parse(ChangePasswordForm, await read_form(request))
+        await service.change_password(user, posted.old, posted.password, posted.confirm)
+    except (InvalidInput, service.AccountError) as error:
         return render(request, "accounts/change_password.html", {"error": _(str(error))}, status_code=400)
     await user.refresh_from_db()
     await login(request, user, remember=False)
@@ -139,26 +147,23 @@ async def change_password(request: Request) -> Response:
     return redirect("/preferences")
 
 
-PREFERENCE_FIELDS = ("full_name", "phone", "mobile", "department", "job_title")
+PREFERENCE_FIELDS = ("full_name", "phone", "mobile", "department", "job_title", "locale", "notify_own_tickets",
+                     "notify_company_tickets")
 
 
 async def preferences(request: Request) -> Response:
     user = require_user(request)
     if request.method != "POST":
         return await _preferences_page(request, user)
-    form = await read_form(request)
-    full_name = field(form, "full_name")
-    locale = field(form, "locale")
-    if not full_name or locale not in i18n.LOCALES:
-        return await _preferences_page(request, user, _("Enter your name."))
+    try:
+        posted = parse(PreferencesForm, await read_form(request))
+    except InvalidInput as error:
+        return await _preferences_page(request, user, str(error))
     for name in PREFERENCE_FIELDS:
-        setattr(user, name, field(form, name))
-    user.locale = locale
-    user.notify_own_tickets = checkbox(form, "notify_own_tickets")
-    user.notify_company_tickets = checkbox(form, "notify_company_tickets")
-    await user.save(update_fields=[*PREFERENCE_FIELDS, "locale", "notify_own_tickets", "notify_company_tickets"])
-    request.session["locale"] = locale
-    i18n.set_locale(locale)
+        setattr(user, name, getattr(posted, name))
+    await user.save(update_fields=list(PREFERENCE_FIELDS))
+    request.session["locale"] = posted.locale
+    i18n.set_locale(posted.locale)
     flash(request, _("Preferences saved."), "success")
     return redirect("/preferences")
 
@@ -195,6 +200,6 @@ routes = [
     route("/password/set/{token}", set_password, Action.BROWSE, methods=["GET", "POST"], temporary_ok=True),
     route("/password/change", change_password, Action.USE_PORTAL, methods=["GET", "POST"], temporary_ok=True),
     route("/preferences", preferences, Action.USE_PORTAL, methods=["GET", "POST"]),
-    route("/preferences/sessions/{session_id:int}/end", end_session, Action.USE_PORTAL, methods=["POST"]),
+    route("/preferences/sessions/{session_id:id}/end", end_session, Action.USE_PORTAL, methods=["POST"]),
     route("/company", my_company, Action.SEE_OWN_COMPANY),
 ]

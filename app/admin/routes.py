@@ -1,37 +1,27 @@
 """Administration: companies, users and roles, registration requests, the development mail sink."""
 
-from datetime import date
-
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
 
-from app import i18n
 from app.accounts import service
 from app.accounts.models import Company, Role, User, UserStatus
 from app.accounts.sessions import end_sessions_of
 from app.auth import require_user
-from app.i18n import N_, _
+from app.i18n import _
 from app.mail.models import OutgoingMail
 from app.mail.transport import FileSink
 
-from app.web import app_settings, checkbox, field, flash, read_form, redirect, render
+from app.admin.forms import CompanyForm, EditUserForm, NewUserForm, UsersQuery
+from app.forms import InvalidInput, parse, parse_query, typed
+from app.web import app_settings, flash, read_form, redirect, render
 from app.permissions import Action
 from app.routing import route
 
-COMPANY_TEXT_FIELDS = (
-    "name", "vat_number", "fiscal_code", "phone", "email", "website", "address", "city", "postal_code", "province",
-    "country", "email_domains",
-)
-USER_TEXT_FIELDS = ("full_name", "phone", "mobile", "department", "job_title", "address")
 ROLE_FIELDS = {role: f"is_{role.value}" for role in Role}
-
-
-def _parse_date(value: str) -> date | None:
-    try:
-        return date.fromisoformat(value) if value else None
-    except ValueError:
-        raise service.AccountError(N_("Dates must be written as YYYY-MM-DD.")) from None
+NOT_TEXT = ("shares_tickets", "support_start", "support_end")
+USER_FIELDS = ("full_name", "phone", "mobile", "department", "job_title", "address", "sees_company_tickets",
+               *ROLE_FIELDS.values())
 
 
 async def _company_or_404(request: Request) -> Company:
@@ -52,35 +42,33 @@ async def company_form(request: Request) -> Response:
     if request.method != "POST":
         return render(request, "admin/company_form.html", {"company": company})
     form = await read_form(request)
-    for name in COMPANY_TEXT_FIELDS:
-        setattr(company, name, field(form, name))
-    company.shares_tickets = checkbox(form, "shares_tickets")
     try:
-        if not company.name:
-            raise service.AccountError(N_("Enter the company name."))
-        company.support_start = _parse_date(field(form, "support_start"))
-        company.support_end = _parse_date(field(form, "support_end"))
-    except service.AccountError as error:
-        return render(request, "admin/company_form.html", {"company": company, "error": _(str(error))}, status_code=400)
+        posted = parse(CompanyForm, form)
+    except InvalidInput as error:
+        typed_text = {k: v for k, v in typed(CompanyForm, form).items() if k not in NOT_TEXT}
+        shown = Company(**typed_text, shares_tickets="shares_tickets" in form)  # a refused date shows empty
+        return render(request, "admin/company_form.html", {"company": shown, "error": str(error)}, status_code=400)
+    company.update_from_dict(posted.model_dump())
     await company.save()
     flash(request, _("Company saved."), "success")
     return redirect("/admin/companies")
 
 
 async def users(request: Request) -> Response:
-    status = request.query_params.get("status", "")
+    status = parse_query(UsersQuery, request.query_params).status
     query = User.all().select_related("company").order_by("full_name")
-    if status in UserStatus._value2member_map_:
+    if status is not None:
         query = query.filter(status=status)
-    return render(request, "admin/users.html", {"users": await query, "status": status, "statuses": list(UserStatus)})
+    return render(request, "admin/users.html", {"users": await query, "status": status or "",
+                                                "statuses": list(UserStatus)})
 
 
-def _roles_from(form: object) -> set[str]:
-    return {role.value for role in Role if checkbox(form, ROLE_FIELDS[role])}  # type: ignore[arg-type]
+def _roles_from(form: NewUserForm) -> set[str]:
+    return {role.value for role in Role if getattr(form, ROLE_FIELDS[role])}
 
 
-async def _company_choice(value: str) -> Company | None:
-    return await Company.get_or_none(id=int(value)) if value.isdigit() else None
+async def _company_choice(chosen: int | None) -> Company | None:
+    return await Company.get_or_none(id=chosen) if chosen is not None else None
 
 
 async def new_user(request: Request) -> Response:
@@ -88,18 +76,15 @@ async def new_user(request: Request) -> Response:
     if request.method != "POST":
         return render(request, "admin/user_new.html", context)
     form = await read_form(request)
-    context["form"] = {k: field(form, k) for k in ("email", "full_name", "company", "locale")}
-    locale = field(form, "locale") if field(form, "locale") in i18n.LOCALES else "it"
+    context["form"] = typed(NewUserForm, form)
     try:
+        posted = parse(NewUserForm, form)
         user, _temporary = await service.create_account(
-            app_settings(request),
-            email=field(form, "email"),
-            full_name=field(form, "full_name"),
-            company=await _company_choice(field(form, "company")),
-            roles=_roles_from(form) or {Role.REQUESTER.value},
-            locale=locale,
+            app_settings(request), email=posted.email, full_name=posted.full_name,
+            company=await _company_choice(posted.company), roles=_roles_from(posted) or {Role.REQUESTER.value},
+            locale=posted.locale,
         )
-    except service.AccountError as error:
+    except (InvalidInput, service.AccountError) as error:
         return render(request, "admin/user_new.html", {**context, "error": _(str(error))}, status_code=400)
     flash(request, _("Account created: the temporary password was mailed to %(email)s.", email=user.email), "success")
     return redirect("/admin/users")
@@ -112,30 +97,26 @@ async def edit_user(request: Request) -> Response:
     context = {"target": target, "companies": await Company.all(), "roles": list(Role), "statuses": list(UserStatus)}
     if request.method != "POST":
         return render(request, "admin/user_edit.html", context)
-    form = await read_form(request)
-    me = require_user(request)
-    for name in USER_TEXT_FIELDS:
-        setattr(target, name, field(form, name))
-    for role, attribute in ROLE_FIELDS.items():
-        setattr(target, attribute, checkbox(form, attribute))
-    if target.id == me.id and not target.is_admin:
+    try:
+        posted = parse(EditUserForm, await read_form(request))
+    except InvalidInput as error:
+        return render(request, "admin/user_edit.html", {**context, "error": str(error)}, status_code=400)
+    if target.id == require_user(request).id and not posted.is_admin:
         return render(request, "admin/user_edit.html",
                       {**context, "error": _("You cannot remove your own admin role.")}, status_code=400)
-    target.company = await _company_choice(field(form, "company"))
-    target.sees_company_tickets = checkbox(form, "sees_company_tickets")
-    if not target.full_name:
-        return render(request, "admin/user_edit.html", {**context, "error": _("Enter the name.")}, status_code=400)
-    new_status = field(form, "status")
-    if new_status == UserStatus.ACTIVE and target.status is UserStatus.PENDING:
+    target.update_from_dict({name: getattr(posted, name) for name in USER_FIELDS})
+    target.company = await _company_choice(posted.company)
+    new_status = posted.status
+    if new_status is UserStatus.ACTIVE and target.status is UserStatus.PENDING:
         await target.save()
         await service.approve_registration(app_settings(request), target)
         flash(request, _("Request approved: %(email)s received a link to set the password.", email=target.email),
               "success")
         return redirect("/admin/users")
-    if new_status in UserStatus._value2member_map_:
+    if new_status is not None:
         if new_status != target.status:
             await end_sessions_of(target.id)  # a disabled user is logged out everywhere
-        target.status = UserStatus(new_status)
+        target.status = new_status
     await target.save()
     flash(request, _("User saved."), "success")
     return redirect("/admin/users")
@@ -161,10 +142,10 @@ async def mail_view(request: Request) -> Response:
 routes = [
     route("/admin/companies", companies, Action.ADMINISTER),
     route("/admin/companies/new", company_form, Action.ADMINISTER, methods=["GET", "POST"]),
-    route("/admin/companies/{company_id:int}", company_form, Action.ADMINISTER, methods=["GET", "POST"]),
+    route("/admin/companies/{company_id:id}", company_form, Action.ADMINISTER, methods=["GET", "POST"]),
     route("/admin/users", users, Action.ADMINISTER),
     route("/admin/users/new", new_user, Action.ADMINISTER, methods=["GET", "POST"]),
-    route("/admin/users/{user_id:int}", edit_user, Action.ADMINISTER, methods=["GET", "POST"]),
+    route("/admin/users/{user_id:id}", edit_user, Action.ADMINISTER, methods=["GET", "POST"]),
     route("/admin/mail", mail_log, Action.ADMINISTER),
     route("/admin/mail/{name}", mail_view, Action.ADMINISTER),
 ]

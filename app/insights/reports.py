@@ -23,12 +23,6 @@ class ReportFilter:
     days: int = DEFAULT_PERIOD
     who: str = "all"
 
-    @classmethod
-    def parse(cls, days: str | None, who: str | None) -> "ReportFilter":
-        """Unknown values fall back to the defaults, as a filter link from an old bookmark should."""
-        period = int(days) if days and days.isdigit() and int(days) in PERIODS else DEFAULT_PERIOD
-        return cls(period, who if who in service.ROLE_GROUPS else "all")
-
     def since(self, now: datetime) -> datetime:
         return now - timedelta(days=self.days)
 

@@ -10,6 +10,7 @@ from starlette.routing import BaseRoute
 
 from app.accounts.models import Company, User
 from app.auth import current_user, require_user
+from app.forms import InvalidInput, parse, typed
 from app.i18n import N_, _
 from app.kb import documents
 from app.kb.access import (
@@ -19,13 +20,13 @@ from app.kb.models import (
     AUDIENCE_LABELS, KIND_LABELS, KIND_SECTIONS, TEXT_STATUS_LABELS, Audience, Category, Document, DocumentKind,
 )
 from app.uploads import serve_stored
-from app.web import MAX_FORM_FIELDS, MAX_FORM_PART_BYTES, app_settings, field, flash, read_form, redirect, render
+from app.kb.forms import DocumentForm
+from app.web import MAX_FORM_FIELDS, MAX_FORM_PART_BYTES, app_settings, flash, read_form, redirect, render
 from app.permissions import Action, allowed
 from app.routing import route
 
 SaveDocument = Callable[[documents.DocumentMeta, UploadFile | None], Awaitable[Document]]
 
-FORM_FIELDS = ("title", "description", "kind", "category", "audience", "company", "language")
 LABELS = {"audience_labels": AUDIENCE_LABELS, "kind_labels": KIND_LABELS, "kind_sections": KIND_SECTIONS,
           "status_labels": TEXT_STATUS_LABELS}
 
@@ -62,11 +63,11 @@ async def _upload_context(user: User) -> dict[str, object]:
 
 
 def _meta_from(form: FormData) -> documents.DocumentMeta:
-    company = field(form, "company")
+    posted = parse(DocumentForm, form)
     return documents.DocumentMeta(
-        title=field(form, "title"), description=field(form, "description"), kind=field(form, "kind") or "other",
-        category_key=field(form, "category"), audience=field(form, "audience") or "customers",
-        company_id=int(company) if company.isdigit() else None, language=field(form, "language") or "it",
+        title=posted.title, description=posted.description, kind=(posted.kind or DocumentKind.OTHER).value,
+        category_key=posted.category, audience=(posted.audience or Audience.CUSTOMERS).value,
+        company_id=posted.company, language=posted.language or "it",
     )
 
 
@@ -87,9 +88,9 @@ async def _posted_form(request: Request, page: str, context: dict[str, object], 
     form = await request.form(max_files=1, max_fields=MAX_FORM_FIELDS, max_part_size=MAX_FORM_PART_BYTES)
     try:
         document = await save(_meta_from(form), _chosen_file(form))
-    except documents.DocumentError as error:
-        typed = {name: field(form, name) for name in FORM_FIELDS}
-        return _form_page(request, page, {**context, "form": typed, "error": _(str(error))}, status_code=400)
+    except (InvalidInput, documents.DocumentError) as error:
+        shown = typed(DocumentForm, form)
+        return _form_page(request, page, {**context, "form": shown, "error": _(str(error))}, status_code=400)
     finally:
         await form.close()
     flash(request, _(done), "success")
@@ -175,9 +176,9 @@ async def document_delete(request: Request) -> Response:
 routes: list[BaseRoute] = [
     route("/documents", document_list, Action.BROWSE),
     route("/documents/new", document_upload, Action.USE_PORTAL, methods=["GET", "POST"]),
-    route("/documents/{document_id:int}", document_detail, Action.BROWSE),
-    route("/documents/{document_id:int}/edit", document_edit, Action.MANAGE_DOCUMENTS, methods=["GET", "POST"]),
-    route("/documents/{document_id:int}/status", document_status, Action.BROWSE),
-    route("/documents/{document_id:int}/file", document_file, Action.BROWSE),
-    route("/documents/{document_id:int}/delete", document_delete, Action.USE_PORTAL, methods=["POST"]),
+    route("/documents/{document_id:id}", document_detail, Action.BROWSE),
+    route("/documents/{document_id:id}/edit", document_edit, Action.MANAGE_DOCUMENTS, methods=["GET", "POST"]),
+    route("/documents/{document_id:id}/status", document_status, Action.BROWSE),
+    route("/documents/{document_id:id}/file", document_file, Action.BROWSE),
+    route("/documents/{document_id:id}/delete", document_delete, Action.USE_PORTAL, methods=["POST"]),
 ]

@@ -1,6 +1,5 @@
 """FAQ pages: browse by category and tag, read, print, give feedback, suggest; the editors' queue and editor."""
 
-from starlette.datastructures import FormData
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import FileResponse, RedirectResponse, Response
@@ -8,6 +7,7 @@ from starlette.routing import BaseRoute
 
 from app import ratelimit
 from app.auth import current_user, require_user
+from app.forms import InvalidInput, parse, parse_query, typed
 from app.i18n import _, get_locale
 from app.insights.service import search_that_opened
 from app.kb import service
@@ -16,7 +16,9 @@ from app.kb.content import FAQ_DIR, faq_file, render_article
 from app.kb.diff import diff_rows
 from app.kb.document_routes import routes as document_routes
 from app.kb.models import ARTICLE_AUDIENCES, AUDIENCE_LABELS, Article, ArticleVersion, Audience, Category
-from app.web import app_settings, checkbox, field, flash, read_form, redirect, render
+from app.kb.forms import DiffQuery, EditorForm, EditorQuery, FeedbackForm, PreviewForm, PublishForm, RestoreForm, \
+    SuggestForm
+from app.web import app_settings, flash, read_form, redirect, render
 from app.permissions import Action, allowed
 from app.routing import route
 
@@ -109,13 +111,13 @@ async def kb_print(request: Request) -> Response:
 async def kb_feedback(request: Request) -> Response:
     await ratelimit.enforce_per_client(request, ratelimit.FEEDBACK, "kb-feedback")
     article = await _readable_article(request)
-    form = await read_form(request)
-    helpful = field(form, "helpful")
-    if helpful not in ("yes", "no"):
-        raise HTTPException(status_code=400, detail=_("Answer yes or no."))
+    try:
+        posted = parse(FeedbackForm, await read_form(request))
+    except InvalidInput:
+        raise HTTPException(status_code=400, detail=_("Answer yes or no.")) from None
     try:
         user = current_user(request)
-        await service.record_feedback(article, helpful == "yes", field(form, "comment"), user,
+        await service.record_feedback(article, posted.helpful == "yes", posted.comment, user,
                                       service.reader_key(user, request.session))
     except service.KbError as error:
         raise HTTPException(status_code=404, detail=_(str(error))) from None
@@ -141,10 +143,11 @@ async def kb_suggest(request: Request) -> Response:
     if request.method != "POST":
         return render(request, "kb/suggest.html", {"form": {}})
     form = await read_form(request)
-    values = {"title": field(form, "title"), "question": field(form, "question")}
+    values = typed(SuggestForm, form)
     try:
-        await service.suggest_article(app_settings(request), user, values["title"], values["question"])
-    except service.KbError as error:
+        posted = parse(SuggestForm, form)
+        await service.suggest_article(app_settings(request), user, posted.title, posted.question)
+    except (InvalidInput, service.KbError) as error:
         return render(request, "kb/suggest.html", {"form": values, "error": _(str(error))}, status_code=400)
     flash(request, _("Thank you: the editors will consider your suggestion."), "success")
     return redirect("/kb")
@@ -169,14 +172,12 @@ async def editor_queue(request: Request) -> Response:
     })
 
 
-def _draft_from(form: FormData) -> service.ArticleDraft:
-    title = field(form, "title")
+def _draft_from(form: EditorForm) -> service.ArticleDraft:
     return service.ArticleDraft(
-        title=title, slug=field(form, "slug") or service.slugify(title), language=field(form, "language"),
-        category_key=field(form, "category"), audience=field(form, "audience"),
-        body=str(form.get("body") or "").replace("\r\n", "\n"), tags=service.split_list(field(form, "tags")),
-        translation_slug=field(form, "translation_slug"), related=service.split_list(field(form, "related")),
-        note=field(form, "note"),
+        title=form.title, slug=form.slug or service.slugify(form.title), language=form.language,
+        category_key=form.category, audience=form.audience, body=form.body.replace("\r\n", "\n"),
+        tags=service.split_list(form.tags), translation_slug=form.translation_slug,
+        related=service.split_list(form.related), note=form.note,
     )
 
 
@@ -206,32 +207,31 @@ async def editor_form(request: Request) -> Response:
     if request.method != "POST":
         # ?title= comes from the search report: "write an FAQ" about a query nobody found an answer to
         draft = await _draft_of(article) if article else service.ArticleDraft(
-            request.query_params.get("title", "").strip()[:300], "", get_locale(), "", "public", "")
+            parse_query(EditorQuery, request.query_params).title, "", get_locale(), "", "public", "")
         return render(request, "kb/editor_form.html", await _editor_context(article, draft))
     form = await read_form(request)
-    draft = _draft_from(form)
-    publish = field(form, "action") == "publish"
+    draft = _draft_from(EditorForm.model_construct(**typed(EditorForm, form)))  # shown again as typed if refused
     try:
-        saved = await service.save_article(draft, require_user(request), article, publish=publish)
-    except service.KbError as error:
+        posted = parse(EditorForm, form)
+        draft = _draft_from(posted)
+        saved = await service.save_article(draft, require_user(request), article, publish=posted.action == "publish")
+    except (InvalidInput, service.KbError) as error:
         context = {**await _editor_context(article, draft), "error": _(str(error))}
         return render(request, "kb/editor_form.html", context, status_code=400)
-    flash(request, _("Article published.") if publish else _("Draft saved."), "success")
+    flash(request, _("Article published.") if posted.action == "publish" else _("Draft saved."), "success")
     return redirect(f"/kb/editor/{saved.id}")
 
 
 async def editor_preview(request: Request) -> Response:
-    form = await read_form(request)
-    slug, language = field(form, "slug") or "preview", field(form, "language") or get_locale()
-    rendered = render_article(str(form.get("body") or ""), language, slug,
+    posted = parse(PreviewForm, await read_form(request))
+    rendered = render_article(posted.body, posted.language or get_locale(), posted.slug or "preview",
                               await service.readable_slugs(current_user(request)))
-    return render(request, "kb/_preview.html", {"html": rendered.html, "title": field(form, "title")})
+    return render(request, "kb/_preview.html", {"html": rendered.html, "title": posted.title})
 
 
 async def editor_publish(request: Request) -> Response:
     article = await _editable(request)
-    form = await read_form(request)
-    if checkbox(form, "unpublish"):
+    if parse(PublishForm, await read_form(request)).unpublish:
         await service.unpublish(article)
         flash(request, _("The article is no longer published."), "success")
     else:
@@ -255,15 +255,11 @@ async def editor_history(request: Request) -> Response:
     })
 
 
-def _number(value: str | None) -> int | None:
-    return int(value) if value and value.isdigit() else None
-
-
 async def editor_diff(request: Request) -> Response:
     article = await _editable(request)
-    numbers = (_number(request.query_params.get("from")), _number(request.query_params.get("to")))
-    old = await ArticleVersion.get_or_none(article_id=article.id, number=numbers[0]) if numbers[0] else None
-    new = await ArticleVersion.get_or_none(article_id=article.id, number=numbers[1]) if numbers[1] else None
+    numbers = parse_query(DiffQuery, request.query_params)
+    old = await ArticleVersion.get_or_none(article_id=article.id, number=numbers.old) if numbers.old else None
+    new = await ArticleVersion.get_or_none(article_id=article.id, number=numbers.new) if numbers.new else None
     if old is None or new is None:
         raise HTTPException(status_code=404)
     return render(request, "kb/editor_diff.html", {
@@ -274,8 +270,7 @@ async def editor_diff(request: Request) -> Response:
 
 async def editor_restore(request: Request) -> Response:
     article = await _editable(request)
-    form = await read_form(request)
-    number = _number(field(form, "number")) or 0
+    number = parse(RestoreForm, await read_form(request)).number
     try:
         await service.restore(article, number, require_user(request))
     except service.KbError as error:
@@ -292,11 +287,11 @@ routes: list[BaseRoute] = [
     route("/kb/editor", editor_queue, Action.EDIT_KB),
     route("/kb/editor/new", editor_form, Action.EDIT_KB, methods=["GET", "POST"]),
     route("/kb/editor/preview", editor_preview, Action.EDIT_KB, methods=["POST"]),
-    route("/kb/editor/{article_id:int}", editor_form, Action.EDIT_KB, methods=["GET", "POST"]),
-    route("/kb/editor/{article_id:int}/publish", editor_publish, Action.EDIT_KB, methods=["POST"]),
-    route("/kb/editor/{article_id:int}/history", editor_history, Action.EDIT_KB),
-    route("/kb/editor/{article_id:int}/diff", editor_diff, Action.EDIT_KB),
-    route("/kb/editor/{article_id:int}/restore", editor_restore, Action.EDIT_KB, methods=["POST"]),
+    route("/kb/editor/{article_id:id}", editor_form, Action.EDIT_KB, methods=["GET", "POST"]),
+    route("/kb/editor/{article_id:id}/publish", editor_publish, Action.EDIT_KB, methods=["POST"]),
+    route("/kb/editor/{article_id:id}/history", editor_history, Action.EDIT_KB),
+    route("/kb/editor/{article_id:id}/diff", editor_diff, Action.EDIT_KB),
+    route("/kb/editor/{article_id:id}/restore", editor_restore, Action.EDIT_KB, methods=["POST"]),
     route("/kb/{slug}", kb_article, Action.BROWSE),
     route("/kb/{slug}/print", kb_print, Action.BROWSE),
     route("/kb/{slug}/feedback", kb_feedback, Action.BROWSE, methods=["POST"]),

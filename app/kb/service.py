@@ -22,7 +22,6 @@ from app.settings import Settings
 
 # Path words under /kb/ that are pages, not articles.
 RESERVED_SLUGS = frozenset({"editor", "category", "tag", "suggest", "new", "print"})
-MAX_COMMENT = 2000
 READER_KEY = "kb_reader"  # session key of an anonymous reader's random id, for one vote per article version
 
 
@@ -250,7 +249,7 @@ async def record_feedback(article: Article, helpful: bool, comment: str, user: U
         raise KbError(N_("This article is not published."))
     changes: dict[str, object] = {"helpful": helpful, "user": user}
     if comment.strip():
-        changes["comment"] = comment.strip()[:MAX_COMMENT]
+        changes["comment"] = comment.strip()
     earlier = await ArticleFeedback.get_or_none(version_id=version.id, reader=reader)
     if earlier is None:
         try:
@@ -297,7 +296,7 @@ async def suggest_article(settings: Settings, user: User, title: str, question: 
     async with in_transaction():
         article = await Article.create(slug=await _free_slug(title), language=user.locale, suggested_by=user,
                                        audience=Audience.CUSTOMERS, current_number=0)
-        values = {"title": title[:300].strip(), "body": question.strip()[:10000] + "\n", "tags": [],
+        values = {"title": title.strip(), "body": question.strip() + "\n", "tags": [],
                   "slug": article.slug, "language": article.language, "category_id": None,
                   "audience": article.audience, "translation_slug": "", "related": []}
         version = await _add_version(article, values, user, "")

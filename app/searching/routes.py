@@ -15,19 +15,20 @@ from starlette.responses import Response
 from app import i18n
 from app.accounts.models import User
 from app.auth import current_user, require_user
+from app.forms import InvalidInput, parse, parse_query, typed
 from app.i18n import _
 from app.insights.models import Purpose
 from app.insights.service import latest_search, open_link, record_search, role_of
 from app.searching import lexicon, service
+from app.searching.forms import LexiconForm, SearchQuery, SuggestQuery
 from app.searching.engine import get_engine
-from app.web import app_settings, field, flash, read_form, redirect, render
+from app.web import app_settings, flash, read_form, redirect, render
 from app.permissions import Action
 from app.routing import route
 
 PER_PAGE = 10
 FILTER_NAMES = ("q", "kind", "category", "product")
 REFINE = "refine=1"  # on the results page's own links: a tab, facet or page belongs to the search shown
-MAX_FILTER_CHARS = 200
 
 
 @dataclass(frozen=True)
@@ -43,17 +44,9 @@ class SearchParams:
 
     @classmethod
     def from_request(cls, request: Request) -> "SearchParams":
-        values = request.query_params
-        kind = values.get("kind", "")
-        page = values.get("page", "1")
-        return cls(
-            q=values.get("q", "").strip()[:MAX_FILTER_CHARS],
-            kind=kind if kind in KINDS else "",
-            category=values.get("category", "").strip()[:MAX_FILTER_CHARS],
-            product=values.get("product", "").strip()[:MAX_FILTER_CHARS],
-            page=int(page) if page.isdigit() and 0 < int(page) < 10_000 else 1,
-            refining=values.get("refine") == "1",
-        )
+        values = parse_query(SearchQuery, request.query_params)
+        return cls(q=values.q, kind=values.kind, category=values.category, product=values.product, page=values.page,
+                   refining=values.refine == "1")
 
     @property
     def asks_something(self) -> bool:
@@ -151,7 +144,7 @@ async def _search_event(request: Request, params: SearchParams, total: int) -> i
 async def suggest(request: Request) -> Response:
     """The header box's list: empty for visitors, for an empty box, and while the engine is down."""
     user = current_user(request)
-    text = request.query_params.get("q", "")[:MAX_FILTER_CHARS]  # a trailing space ends the last word
+    text = parse_query(SuggestQuery, request.query_params).q
     hits: list[Hit] = []
     event_id = None
     if user is not None and not user.must_change_password and text.strip():
@@ -194,11 +187,14 @@ async def admin_search(request: Request) -> Response:
 async def admin_lexicon(request: Request) -> Response:
     admin = require_user(request)
     form = await read_form(request)
-    if field(form, "action") == "reset":
+    try:
+        posted = parse(LexiconForm, form)
+    except InvalidInput as error:
+        return await _admin_page(request, admin, typed(LexiconForm, form), str(error), status_code=400)
+    if posted.action == "reset":
         await lexicon.reset_lexicon(admin)
     else:
-        values = {name: str(form.get(name) or "") for name in
-                  ("synonyms", *(f"stop_words_{code}" for code in lexicon.LANGUAGES))}
+        values = posted.model_dump()
         try:
             groups = lexicon.parse_synonyms(values["synonyms"])
             stop_words = {code: lexicon.parse_stop_words(values[f"stop_words_{code}"]) for code in lexicon.LANGUAGES}

@@ -14,7 +14,7 @@ from app.accounts.models import User
 from app.tickets.models import Ticket
 from app.tickets.workflow import Actor
 
-TICKET_REF = re.compile(r"^(?:TT(?P<number>\d{1,9})|(?P<id>\d{1,9}))$", re.IGNORECASE)
+TICKET_REF = re.compile(r"^(?:TT(?P<number>[0-9]{1,9})|(?P<id>[0-9]{1,9}))$", re.IGNORECASE)
 
 
 def sees_company_tickets(user: User) -> bool:

@@ -3,11 +3,13 @@
 from starlette.requests import Request
 from starlette.responses import Response
 
-from app.i18n import _
+from app.forms import InvalidInput, parse, typed
+from app.i18n import N_, _
 from app.tickets import lists
 from app.tickets.models import Category, Closure, Product
 from app.tickets.service import TicketError
-from app.web import field, flash, read_form, redirect, render
+from app.tickets.forms import ListsForm
+from app.web import flash, read_form, redirect, render
 from app.permissions import Action
 from app.routing import route
 
@@ -24,22 +26,21 @@ async def ticket_lists(request: Request) -> Response:
     if request.method != "POST":
         return await _page(request)
     form = await read_form(request)
-    action = field(form, "action")
-    typed = {k: field(form, k) for k in ("kind", "name", "day", "reason")}
-    entry = field(form, "id")
+    typed_values = typed(ListsForm, form)
     try:
-        if action == "add":
-            await lists.add_list_entry(field(form, "kind"), field(form, "name"))
-        elif action == "toggle" and entry.isdigit():
-            await lists.toggle_list_entry(field(form, "kind"), int(entry))
-        elif action == "add_closure":
-            await lists.add_closure(field(form, "day"), field(form, "reason"))
-        elif action == "remove_closure" and entry.isdigit():
-            await lists.remove_closure(int(entry))
+        posted = parse(ListsForm, form)
+        if posted.action == "add":
+            await lists.add_list_entry(posted.kind, posted.name)
+        elif posted.action == "toggle" and posted.id is not None:
+            await lists.toggle_list_entry(posted.kind, posted.id)
+        elif posted.action == "add_closure":
+            await lists.add_closure(posted.day, posted.reason)
+        elif posted.action == "remove_closure" and posted.id is not None:
+            await lists.remove_closure(posted.id)
         else:
-            raise TicketError("Unknown list.")
-    except TicketError as error:
-        return await _page(request, _(str(error)), typed, status=400)
+            raise TicketError(N_("Unknown list."))
+    except (InvalidInput, TicketError) as error:
+        return await _page(request, _(str(error)), typed_values, status=400)
     flash(request, _("Lists saved."), "success")
     return redirect(PATH)
 

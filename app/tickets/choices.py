@@ -97,12 +97,4 @@ attach_labels(
 )
 
 
-def parse_choice(enum_class: type[E], raw: str | None, default: E) -> E:
-    """The member named by a form or query value, or `default` when it is missing or unknown."""
-    try:
-        return enum_class(raw) if raw else default
-    except ValueError:
-        return default
-
-
-__all__ = ["Label", "LabelledStrEnum", "Priority", "Severity", "attach_labels", "parse_choice"]
+__all__ = ["Label", "LabelledStrEnum", "Priority", "Severity", "attach_labels"]

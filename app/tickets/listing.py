@@ -8,9 +8,13 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from urllib.parse import urlencode
 
+from typing import Literal
+
+from pydantic import Field
 from tortoise.expressions import Case, Q, When
 
 from app.accounts.models import User
+from app.forms import Choice, Count, NumberChoice, QueryModel, Text, parse_query
 from app.tickets.access import TICKET_REF, sees_company_tickets, visible_tickets
 from app.tickets.choices import LabelledStrEnum, Priority
 from app.tickets.models import Ticket
@@ -37,6 +41,32 @@ CHOICE_FILTERS: Mapping[str, str] = {"f_status": "status", "f_priority": "priori
 VIEWS = ("open", "closed")
 SCOPES = ("mine", "company")
 QUEUES = ("unassigned", "mine", "waiting", "sla")
+MAX_FILTER = 100
+MAX_PAGE = 100_000
+
+
+class ListQuery(QueryModel):
+    """/tickets: every value falls back to the list's default when it is not one the list knows."""
+
+    view: Literal[VIEWS] = "open"  # type: ignore[valid-type]
+    scope: Literal[SCOPES] = "mine"  # type: ignore[valid-type]
+    q: Text(MAX_FILTER) = ""
+    f_title: Text(MAX_FILTER) = ""
+    f_category: Text(MAX_FILTER) = ""
+    f_product: Text(MAX_FILTER) = ""
+    f_requester: Text(MAX_FILTER) = ""
+    f_number: Text(MAX_FILTER) = ""
+    f_status: Choice(Status) = None
+    f_priority: Choice(Priority) = None
+    f_type: Choice(TicketType) = None
+    sort: Literal[tuple(SORTS)] = "updated"  # type: ignore[valid-type]
+    dir: Literal["asc", "desc"] | None = None
+    size: NumberChoice(PAGE_SIZES) = PAGE_SIZES[0]
+    page: Count = Field(1, ge=1, le=MAX_PAGE)
+
+
+class QueueQuery(QueryModel):
+    queue: Literal[QUEUES] = "unassigned"  # type: ignore[valid-type]
 
 
 @dataclass(frozen=True)
@@ -63,23 +93,16 @@ class ListParams:
         return self.query_string(sort=column, descending=descending, page=1)
 
 
-def _positive_int(raw: str | None, default: int) -> int:
-    return int(raw) if raw and raw.isdigit() and 0 < int(raw) < 100_000 else default
-
-
 def parse_params(query: Mapping[str, str]) -> ListParams:
-    filters = {name: query.get(name, "").strip()[:100] for name in (*TEXT_FILTERS, *CHOICE_FILTERS, "f_number")}
-    size = _positive_int(query.get("size"), 10)
-    sort = query.get("sort", "updated")
+    values = parse_query(ListQuery, query)
+    filters = {name: getattr(values, name) for name in (*TEXT_FILTERS, *CHOICE_FILTERS, "f_number")}
     return ListParams(
-        view=query.get("view") if query.get("view") in VIEWS else "open",
-        scope=query.get("scope") if query.get("scope") in SCOPES else "mine",
-        q=query.get("q", "").strip()[:100],
-        filters={k: v for k, v in filters.items() if v},
-        sort=sort if sort in SORTS else "updated",
-        descending=query.get("dir", "desc" if sort == "updated" else "asc") != "asc",
-        size=size if size in PAGE_SIZES else 10,
-        page=_positive_int(query.get("page"), 1),
+        view=values.view, scope=values.scope, q=values.q,
+        filters={k: str(v) for k, v in filters.items() if v},
+        sort=values.sort,
+        descending=(values.dir or ("desc" if values.sort == "updated" else "asc")) == "desc",
+        size=values.size,
+        page=values.page,
     )
 
 

@@ -13,7 +13,7 @@ async def add_list_entry(kind: str, name: str) -> None:
     model = LIST_MODELS.get(kind)
     if model is None:
         raise TicketError(N_("Unknown list."))
-    if not name or len(name) > 100:
+    if not name:
         raise TicketError(N_("Enter a name of at most 100 characters."))
     if await model.filter(name__iexact=name).exists():
         raise TicketError(N_("This name is already in the list."))
@@ -30,14 +30,12 @@ async def toggle_list_entry(kind: str, entry_id: int) -> None:
     await entry.save(update_fields=["active"])
 
 
-async def add_closure(day: str, reason: str) -> None:
-    try:
-        when = date.fromisoformat(day)
-    except ValueError:
-        raise TicketError(N_("Dates must be written as YYYY-MM-DD.")) from None
-    if await Closure.exists(day=when):
+async def add_closure(day: date | None, reason: str) -> None:
+    if day is None:
+        raise TicketError(N_("Dates must be written as YYYY-MM-DD."))
+    if await Closure.exists(day=day):
         raise TicketError(N_("This day is already a closure."))
-    await Closure.create(day=when, reason=reason[:200])
+    await Closure.create(day=day, reason=reason)
 
 
 async def remove_closure(closure_id: int) -> None:

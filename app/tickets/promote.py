@@ -3,7 +3,6 @@ waits in the editors' queue, and the ticket and the article point at each other.
 
 from dataclasses import dataclass
 
-from starlette.datastructures import FormData
 from starlette.requests import Request
 from starlette.responses import Response
 from tortoise.exceptions import IntegrityError
@@ -11,6 +10,7 @@ from tortoise.transactions import in_transaction
 
 from app.accounts.models import Company, User
 from app.auth import require_user
+from app.forms import InvalidInput, parse, typed
 from app.i18n import N_, _, translate
 from app.kb import service as kb
 from app.kb.frontmatter import LANGUAGES
@@ -19,7 +19,8 @@ from app.kb.scrub import PersonalData, scrub
 from app.tickets.access import ticket_for
 from app.tickets.models import Comment, Ticket
 from app.tickets.workflow import Status
-from app.web import field, flash, read_form, redirect, render
+from app.tickets.forms import PromoteForm
+from app.web import flash, read_form, redirect, render
 from app.permissions import Action, allowed
 from app.routing import route
 
@@ -31,16 +32,6 @@ SOLUTION_HEADING = N_("Solution")
 
 class PromoteError(ValueError):
     """The ticket cannot be promoted now; the message is an English msgid."""
-
-
-@dataclass(frozen=True)
-class PromoteForm:
-    title: str
-    question: str
-    resolution: str
-    category_key: str = ""
-    audience: str = Audience.CUSTOMERS.value
-    language: str = "it"
 
 
 @dataclass(frozen=True)
@@ -85,7 +76,7 @@ def compose_body(question: str, resolution: str, language: str) -> str:
 async def prefilled(ticket: Ticket) -> PromoteForm:
     language = article_language(ticket)
     data = await personal_data(ticket)
-    return PromoteForm(
+    return PromoteForm.model_construct(  # our own values, not typed ones: shown, then validated when posted
         title=scrub(ticket.title, data, language), question=scrub(ticket.description, data, language),
         resolution=scrub(ticket.resolution, data, language), language=language,
     )
@@ -119,12 +110,13 @@ async def promote(user: User, ticket: Ticket, form: PromoteForm) -> tuple[Articl
     if not form.resolution.strip():
         raise PromoteError(NO_SOLUTION)
     language = form.language if form.language in LANGUAGES else article_language(ticket)
+    audience = (form.audience or Audience.CUSTOMERS).value
     data = await personal_data(ticket)
     title = scrub(form.title, data, language).strip()
     body = compose_body(scrub(form.question, data, language), scrub(form.resolution, data, language), language)
     draft = kb.ArticleDraft(
         title=title, slug=await free_slug(title), language=language, category_key=form.category_key,
-        audience=form.audience, body=body, note=ticket.code,
+        audience=audience, body=body, note=ticket.code,
     )
     try:
         async with in_transaction():
@@ -141,14 +133,6 @@ async def promote(user: User, ticket: Ticket, form: PromoteForm) -> tuple[Articl
 
 
 # ---- pages ----
-
-def _form_from(form: FormData) -> PromoteForm:
-    return PromoteForm(
-        title=field(form, "title"), question=str(form.get("question") or "").replace("\r\n", "\n"),
-        resolution=str(form.get("resolution") or "").replace("\r\n", "\n"), category_key=field(form, "category"),
-        audience=field(form, "audience"), language=field(form, "language"),
-    )
-
 
 async def _page_context(ticket: Ticket, form: PromoteForm) -> dict[str, object]:
     return {
@@ -174,11 +158,11 @@ async def promote_page(request: Request) -> Response:
         return redirect(f"/tickets/{ticket.code}")
     if request.method != "POST":
         return render(request, "tickets/promote.html", await _page_context(ticket, await prefilled(ticket)))
-    values = _form_from(await read_form(request))
+    form = await read_form(request)
     try:
-        article, created = await promote(user, ticket, values)
-    except (PromoteError, kb.KbError) as error:
-        context = {**await _page_context(ticket, values), "error": _(str(error))}
+        article, created = await promote(user, ticket, parse(PromoteForm, form))
+    except (InvalidInput, PromoteError, kb.KbError) as error:
+        context = {**await _page_context(ticket, typed(PromoteForm, form)), "error": _(str(error))}
         return render(request, "tickets/promote.html", context, status_code=400)
     message = _("FAQ draft created: it waits in the editors' queue.") if created else _(
         "This ticket already has an FAQ: here it is.")

@@ -2,7 +2,6 @@
 
 import functools
 from collections.abc import Awaitable, Callable
-from datetime import date
 
 from starlette.datastructures import FormData, UploadFile
 from starlette.exceptions import HTTPException
@@ -12,9 +11,12 @@ from starlette.responses import Response
 
 from app.accounts.models import User, UserStatus
 from app.auth import require_user
+from app.forms import InvalidInput, parse, parse_query, typed
 from app.i18n import N_, _
 from app.insights.service import record_ticket_opened
 from app.tickets import admin_routes, listing, service, submissions
+from app.tickets.forms import AssignForm, CommentForm, DetailsForm, DuplicateForm, NewTicketForm, NewTicketQuery, \
+    TransitionForm, WorklogForm
 from app.tickets.access import can_see, sees_company_tickets, ticket_for
 from app.tickets.choices import Priority, Severity
 from app.tickets.detail import detail_context, visible_attachments
@@ -25,12 +27,10 @@ from app.tickets.suggestions import review_context
 from app.tickets.suggestions import routes as suggestion_routes
 from app.tickets.workflow import Event, TicketType
 from app.uploads import StoredFile, serve_stored
-from app.web import app_settings, field, flash, read_form, redirect, render
+from app.web import app_settings, flash, read_form, redirect, render
 from app.permissions import Action, allowed
 from app.routing import route
 
-FORM_FIELDS = ("title", "ticket_type", "priority", "severity", "category", "product", "description", "channel",
-               "requester", submissions.KEY_FIELD)
 TOO_LARGE = N_("The upload is too large or has too many parts: at most 5 files of %(mb)s MB each.")
 
 
@@ -45,11 +45,6 @@ async def read_upload_form(request: Request) -> FormData:
 
 def uploads_in(form: FormData) -> list[UploadFile]:
     return [f for f in form.getlist("files") if isinstance(f, UploadFile) and f.filename]
-
-
-def _version(form: FormData) -> int:
-    raw = field(form, "version")
-    return int(raw) if raw.isdigit() else -1
 
 
 async def _form_choices(user: User) -> dict[str, object]:
@@ -78,8 +73,7 @@ async def ticket_list(request: Request) -> Response:
 
 async def queues(request: Request) -> Response:
     user = require_user(request)
-    name = request.query_params.get("queue", "unassigned")
-    name = name if name in listing.QUEUES else "unassigned"
+    name = parse_query(listing.QueueQuery, request.query_params).queue
     cal, now = await service.business_calendar(), service.now_utc()
     tickets = await listing.queue(user, name, cal, now)
     return render(request, "tickets/queues.html", {
@@ -95,25 +89,24 @@ async def new_ticket(request: Request) -> Response:
     context = {**await _form_choices(user), "form": {"priority": "media", "severity": "non_bloccante",
                                                      "channel": "phone"}, "submission_key": submissions.new_key()}
     if request.method != "POST":  # ?title= comes from a search that found nothing
-        context["form"]["title"] = request.query_params.get("title", "").strip()[:service.MAX_TITLE]
+        context["form"]["title"] = parse_query(NewTicketQuery, request.query_params).title
         return render(request, "tickets/new.html", context)
     try:
         form = await read_upload_form(request)
     except service.TicketError as error:
         return render(request, "tickets/new.html", {**context, "error": _(str(error))}, status_code=400)
-    values = {name: field(form, name) for name in FORM_FIELDS}
-    context["form"] = values
+    values = context["form"] = typed(NewTicketForm, form)
     on_behalf = allowed(user, Action.OPEN_TICKET_FOR_OTHERS)
-    confirmed = on_behalf or field(form, "confirmed") == "1"
     try:
-        data = await service.ticket_input(values)
-        if not confirmed:  # without JavaScript a requester first sees the answers we already know
+        posted = parse(NewTicketForm, form)
+        data = await service.ticket_input(posted)
+        if not (on_behalf or posted.confirmed):  # without JavaScript a requester first sees the answers we know
             return render(request, "tickets/new.html", {**context, **await review_context(request, user, values)})
-        requester = await _requester_choice(user, values["requester"])
+        requester = await _requester_choice(user, posted.requester)
         ticket = await service.create_ticket(app_settings(request), user, data, requester, uploads=uploads_in(form),
-                                             submission=values[submissions.KEY_FIELD])
-    except service.TicketError as error:
-        review = {} if on_behalf else await review_context(request, user, values)
+                                             submission=posted.submission)
+    except (InvalidInput, service.TicketError) as error:
+        review = {} if on_behalf or isinstance(error, InvalidInput) else await review_context(request, user, values)
         return render(request, "tickets/new.html", {**context, **review, "error": _(str(error))}, status_code=400)
     if not on_behalf:
         await record_ticket_opened(request.session)
@@ -121,10 +114,10 @@ async def new_ticket(request: Request) -> Response:
     return redirect(f"/tickets/{ticket.code}")
 
 
-async def _requester_choice(user: User, raw: str) -> User | None:
+async def _requester_choice(user: User, chosen: int | None) -> User | None:
     if not allowed(user, Action.OPEN_TICKET_FOR_OTHERS):
         return None
-    requester = await User.get_or_none(id=int(raw), is_requester=True, status=UserStatus.ACTIVE) if raw.isdigit() else None
+    requester = await User.get_or_none(id=chosen, is_requester=True, status=UserStatus.ACTIVE) if chosen else None
     if requester is None:
         raise service.TicketError(N_("Choose the requester from the list."))
     return requester
@@ -144,7 +137,7 @@ async def ticket_print(request: Request) -> Response:
     return render(request, "tickets/print.html", await detail_context(user, ticket))
 
 
-async def _back_with_error(request: Request, user: User, ref: str, error: service.TicketError) -> Response:
+async def _back_with_error(request: Request, user: User, ref: str, error: ValueError) -> Response:
     """The detail page again with the message and what was typed, so nothing is lost (400)."""
     ticket = await ticket_for(user, ref)
     context = await detail_context(user, ticket)
@@ -168,7 +161,7 @@ def ticket_action(action: TicketAction) -> Callable[[Request], Awaitable[Respons
         ticket = await ticket_for(user, ref)
         try:
             return await action(request, user, ticket)
-        except service.TicketError as error:
+        except (InvalidInput, service.TicketError) as error:
             return await _back_with_error(request, user, ref, error)
 
     return endpoint
@@ -177,11 +170,10 @@ def ticket_action(action: TicketAction) -> Callable[[Request], Awaitable[Respons
 @ticket_action
 async def post_comment(request: Request, user: User, ticket: Ticket) -> Response:
     form = await read_upload_form(request)
-    request.state.typed = {"body": field(form, "body"), "internal": field(form, "internal"),
-                           "submission": field(form, submissions.KEY_FIELD)}
-    await service.add_comment(app_settings(request), user, ticket, field(form, "body"),
-                              internal=field(form, "internal") == "on", uploads=uploads_in(form),
-                              submission=field(form, submissions.KEY_FIELD))
+    request.state.typed = typed(CommentForm, form)
+    posted = parse(CommentForm, form)
+    await service.add_comment(app_settings(request), user, ticket, posted.body, internal=posted.internal,
+                              uploads=uploads_in(form), submission=posted.submission)
     flash(request, _("Your comment was added."), "success")
     return redirect(f"/tickets/{ticket.code}#comments")
 
@@ -207,23 +199,20 @@ async def get_attachment(request: Request) -> Response:
 @ticket_action
 async def post_transition(request: Request, user: User, ticket: Ticket) -> Response:
     form = await read_form(request)
-    resolution = field(form, "resolution") if "resolution" in form else None
-    request.state.typed = {"resolution": resolution or "", "planned_for": field(form, "planned_for")}
-    try:
-        event = Event(field(form, "event"))
-    except ValueError:
-        raise service.TicketError(service.REFUSED) from None
-    status = await service.transition(app_settings(request), user, ticket, event, _version(form), resolution,
-                                      field(form, "planned_for"))
+    request.state.typed = typed(TransitionForm, form)
+    posted = parse(TransitionForm, form)
+    if posted.event is None:
+        raise service.TicketError(service.REFUSED)
+    status = await service.transition(app_settings(request), user, ticket, posted.event, posted.version,
+                                      posted.resolution, posted.planned_for)
     flash(request, _("Status: %(status)s.", status=status.label), "success")
     return redirect(f"/tickets/{ticket.code}")
 
 
 @ticket_action
 async def post_assign(request: Request, user: User, ticket: Ticket) -> Response:
-    form = await read_form(request)
-    raw = field(form, "assignee")
-    await service.assign(app_settings(request), user, ticket, int(raw) if raw.isdigit() else None, _version(form))
+    posted = parse(AssignForm, await read_form(request))
+    await service.assign(app_settings(request), user, ticket, posted.assignee, posted.version)
     flash(request, _("Assignment saved."), "success")
     return redirect(f"/tickets/{ticket.code}")
 
@@ -231,11 +220,9 @@ async def post_assign(request: Request, user: User, ticket: Ticket) -> Response:
 @ticket_action
 async def post_details(request: Request, user: User, ticket: Ticket) -> Response:
     form = await read_form(request)
-    values = {name: field(form, name) for name in (
-        "title", "ticket_type", "priority", "severity", "category", "product", "planned_hours", "planned_days",
-        "resolution")}
-    request.state.typed = values
-    changed = await service.update_details(app_settings(request), user, ticket, values, _version(form))
+    request.state.typed = typed(DetailsForm, form)
+    posted = parse(DetailsForm, form)
+    changed = await service.update_details(app_settings(request), user, ticket, posted, posted.version)
     flash(request, _("Ticket saved.") if changed else _("Nothing to change."), "success")
     return redirect(f"/tickets/{ticket.code}")
 
@@ -243,9 +230,9 @@ async def post_details(request: Request, user: User, ticket: Ticket) -> Response
 @ticket_action
 async def post_worklog(request: Request, user: User, ticket: Ticket) -> Response:
     form = await read_form(request)
-    request.state.typed = {k: field(form, k) for k in ("day", "hours", "note")}
-    await service.log_work(user, ticket, field(form, "day") or date.today().isoformat(), field(form, "hours"),
-                           field(form, "note"))
+    request.state.typed = typed(WorklogForm, form)
+    posted = parse(WorklogForm, form)
+    await service.log_work(user, ticket, posted.day or service.local_today(), posted.hours, posted.note)
     flash(request, _("Work logged."), "success")
     return redirect(f"/tickets/{ticket.code}#work")
 
@@ -253,9 +240,9 @@ async def post_worklog(request: Request, user: User, ticket: Ticket) -> Response
 @ticket_action
 async def post_duplicate(request: Request, user: User, ticket: Ticket) -> Response:
     form = await read_form(request)
-    request.state.typed = {"original": field(form, "original")}
-    original = await service.mark_duplicate(app_settings(request), user, ticket, field(form, "original"),
-                                            _version(form))
+    request.state.typed = typed(DuplicateForm, form)
+    posted = parse(DuplicateForm, form)
+    original = await service.mark_duplicate(app_settings(request), user, ticket, posted.original, posted.version)
     flash(request, _("Marked as a duplicate of %(code)s.", code=original.code), "success")
     return redirect(f"/tickets/{ticket.code}")
 
@@ -268,7 +255,7 @@ routes = [
     route("/tickets/{ref}/print", ticket_print, Action.VIEW_TICKET),
     route("/tickets/{ref}/comments", post_comment, Action.COMMENT_TICKET, methods=["POST"]),
     route("/tickets/{ref}/attachments", post_attachments, Action.COMMENT_TICKET, methods=["POST"]),
-    route("/tickets/{ref}/attachments/{attachment_id:int}", get_attachment, Action.VIEW_TICKET),
+    route("/tickets/{ref}/attachments/{attachment_id:id}", get_attachment, Action.VIEW_TICKET),
     route("/tickets/{ref}/transition", post_transition, Action.CHANGE_TICKET_STATUS, methods=["POST"]),
     route("/tickets/{ref}/assign", post_assign, Action.WORK_TICKET, methods=["POST"]),
     route("/tickets/{ref}/details", post_details, Action.WORK_TICKET, methods=["POST"]),

@@ -7,7 +7,7 @@ Edits carry the version the editor saw; a stale version is refused (TicketConfli
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -24,7 +24,8 @@ from app.settings import Settings
 from app.tickets import notify, submissions
 from app.tickets.access import actor_for, parse_ref
 from app.tickets.attachment_text import initial_text_status, text_queued
-from app.tickets.choices import Priority, Severity, parse_choice
+from app.tickets.choices import Priority, Severity
+from app.tickets.forms import DetailsForm, NewTicketForm
 from app.tickets.models import (
     Attachment, Category, Channel, Closure, Comment, EventKind, Product, Submission, Ticket, TicketEvent, WorkLog,
 )
@@ -35,8 +36,6 @@ from app.tickets.workflow import (
 from app.uploads import StoredFile, UploadRefused, publish, remove_stored, store_upload
 
 SEARCH_SOURCE = "ticket"
-MAX_TITLE = 200
-MAX_TEXT = 20_000
 MAX_FILES = 5
 
 
@@ -51,6 +50,7 @@ class TicketConflict(TicketError):
 CONFLICT = N_("Someone else changed this ticket while you were editing it. Nothing was saved: "
               "check the current version below and try again.")
 REFUSED = N_("This action is not allowed on the ticket in its current status.")
+REQUIRED = N_("Fill in every required field: title, type, priority, severity and description.")
 RESUBMITTED = N_("This form was already used for something else: reload the page and send it again.")
 
 
@@ -86,37 +86,23 @@ class TicketInput:
     channel: Channel = Channel.PORTAL
 
 
-def _enum(enum_class: Any, raw: str) -> Any:
-    try:
-        return enum_class(raw)
-    except ValueError:
+async def _list_choice(model: type[Category] | type[Product], chosen: int | None) -> int | None:
+    if chosen is None:
         return None
-
-
-async def _list_choice(model: type[Category] | type[Product], raw: str) -> int | None:
-    if not raw:
-        return None
-    row = await model.get_or_none(id=int(raw), active=True) if raw.isdigit() else None
-    if row is None:
+    if not await model.filter(id=chosen, active=True).exists():
         raise TicketError(N_("Choose a category and a product from the lists."))
-    return row.id
+    return chosen
 
 
-async def ticket_input(values: dict[str, str]) -> TicketInput:
-    """Validate the new-ticket form: required fields filled, choices from the lists."""
-    title, description = values.get("title", ""), values.get("description", "")
-    ticket_type = _enum(TicketType, values.get("ticket_type", ""))
-    priority = _enum(Priority, values.get("priority", ""))
-    severity = _enum(Severity, values.get("severity", ""))
-    if not title or not description or ticket_type is None or priority is None or severity is None:
-        raise TicketError(N_("Fill in every required field: title, type, priority, severity and description."))
-    if len(title) > MAX_TITLE or len(description) > MAX_TEXT:
-        raise TicketError(N_("The title or the description is too long."))
+async def ticket_input(form: NewTicketForm) -> TicketInput:
+    """The new-ticket form, typed by app/tickets/forms.py: required fields filled, choices from the lists."""
+    if not form.title or not form.description or form.ticket_type is None or form.priority is None \
+            or form.severity is None:
+        raise TicketError(REQUIRED)
     return TicketInput(
-        title=title, ticket_type=ticket_type, priority=priority, severity=severity, description=description,
-        category_id=await _list_choice(Category, values.get("category", "")),
-        product_id=await _list_choice(Product, values.get("product", "")),
-        channel=parse_choice(Channel, values.get("channel"), Channel.PORTAL),
+        title=form.title, ticket_type=form.ticket_type, priority=form.priority, severity=form.severity,
+        description=form.description, category_id=await _list_choice(Category, form.category),
+        product_id=await _list_choice(Product, form.product), channel=form.channel or Channel.PORTAL,
     )
 
 
@@ -301,8 +287,6 @@ async def add_comment(
         return await _earlier_comment(done, ticket)
     if not body:
         raise TicketError(N_("Write the text of the comment."))
-    if len(body) > MAX_TEXT:
-        raise TicketError(N_("The comment is too long."))
     actor = actor_for(user)
     new_status = ticket.status
     if actor is Actor.REQUESTER:
@@ -387,12 +371,10 @@ def _status_changes(ticket: Ticket, user: User | None, event: Event, new_status:
     return changes
 
 
-def _agreed_date(raw: str | None, today: date) -> date:
-    """The date of a planned intervention, as the form's date field sends it: today or later."""
-    try:
-        agreed = date.fromisoformat(raw or "")
-    except ValueError:
-        raise TicketError(N_("Choose the date agreed with the requester.")) from None
+def _agreed_date(agreed: date | None, today: date) -> date:
+    """The date of a planned intervention: today or later."""
+    if agreed is None:
+        raise TicketError(N_("Choose the date agreed with the requester."))
     if agreed < today:
         raise TicketError(N_("The agreed date cannot be in the past."))
     return agreed
@@ -400,10 +382,10 @@ def _agreed_date(raw: str | None, today: date) -> date:
 
 async def transition(
     settings: Settings, user: User, ticket: Ticket, event: Event, version: int, resolution: str | None = None,
-    planned_for: str | None = None,
+    planned_for: date | None = None,
 ) -> Status:
     """Apply a workflow event by a person. The workflow table alone decides; a refusal changes nothing.
-    Resolving needs the solution (`resolution`), planning the agreed date (`planned_for`, YYYY-MM-DD)."""
+    Resolving needs the solution (`resolution`), planning the agreed date (`planned_for`)."""
     _check(user, Action.CHANGE_TICKET_STATUS, ticket)
     actor = actor_for(user)
     if event in (Event.CUSTOMER_REPLY, Event.AUTO_CLOSE):
@@ -502,41 +484,25 @@ async def assign(settings: Settings, staff: User, ticket: Ticket, assignee_id: i
                               ticket, {"actor": staff})
 
 
-def _decimal_or_none(raw: str, limit: Decimal) -> Decimal | None:
-    if not raw:
-        return None
-    try:
-        value = Decimal(raw.replace(",", "."))
-    except InvalidOperation:
-        raise TicketError(N_("Hours and days must be numbers.")) from None
-    if not value.is_finite() or value < 0 or value > limit:
-        raise TicketError(N_("Hours and days must be numbers.")) from None
-    return value.quantize(Decimal("0.01"))
-
-
 EDITABLE = ("title", "ticket_type", "priority", "severity", "category_id", "product_id", "planned_hours",
             "planned_days", "resolution")
 
 
-async def update_details(settings: Settings, staff: User, ticket: Ticket, values: dict[str, str], version: int) -> list[str]:
+async def update_details(settings: Settings, staff: User, ticket: Ticket, form: DetailsForm, version: int) -> list[str]:
     """Staff edit of the classification, planning and solution; returns the names of the fields changed."""
     _check(staff, Action.WORK_TICKET, ticket)
-    ticket_type = _enum(TicketType, values.get("ticket_type", ""))
-    priority = _enum(Priority, values.get("priority", ""))
-    severity = _enum(Severity, values.get("severity", ""))
-    title = values.get("title", "")
-    if not title or ticket_type is None or priority is None or severity is None:
-        raise TicketError(N_("Fill in every required field: title, type, priority, severity and description."))
+    ticket_type, priority = form.ticket_type, form.priority
+    if not form.title or ticket_type is None or priority is None or form.severity is None:
+        raise TicketError(REQUIRED)
     if ticket.status in FORBIDDEN_STATUSES[ticket_type]:
         raise TicketError(N_("A question cannot be in this status: change the status first."))
-    planned_days = _decimal_or_none(values.get("planned_days", ""), Decimal(3650))
     wanted: dict[str, Any] = {
-        "title": title[:MAX_TITLE], "ticket_type": ticket_type, "priority": priority, "severity": severity,
-        "category_id": await _kept_or_chosen(Category, values.get("category", ""), ticket.category_id),
-        "product_id": await _kept_or_chosen(Product, values.get("product", ""), ticket.product_id),
-        "planned_hours": _decimal_or_none(values.get("planned_hours", ""), Decimal(100000)),
-        "planned_days": int(planned_days) if planned_days is not None else None,
-        "resolution": values.get("resolution", "")[:MAX_TEXT],
+        "title": form.title, "ticket_type": ticket_type, "priority": priority, "severity": form.severity,
+        "category_id": await _kept_or_chosen(Category, form.category, ticket.category_id),
+        "product_id": await _kept_or_chosen(Product, form.product, ticket.product_id),
+        "planned_hours": _hundredths(form.planned_hours),
+        "planned_days": int(form.planned_days) if form.planned_days is not None else None,
+        "resolution": form.resolution,
     }
     changed = {name: value for name, value in wanted.items() if _differs(getattr(ticket, name), value)}
     if not changed:
@@ -550,13 +516,16 @@ async def update_details(settings: Settings, staff: User, ticket: Ticket, values
         await record(ticket, staff, EventKind.FIELDS, detail=detail)
         await enqueue(SEARCH_SOURCE, ticket.id)
     return [name for name in EDITABLE if name in changed]
-
-
-async def _kept_or_chosen(model: type[Category] | type[Product], raw: str, current: int | None) -> int | None:
+async def _kept_or_chosen(model: type[Category] | type[Product], chosen: int | None,
+                          current: int | None) -> int | None:
     """A disabled entry stays valid on the tickets that already have it."""
-    if current is not None and raw == str(current):
+    if current is not None and chosen == current:
         return current
-    return await _list_choice(model, raw)
+    return await _list_choice(model, chosen)
+
+
+def _hundredths(value: Decimal | None) -> Decimal | None:
+    return value.quantize(Decimal("0.01")) if value is not None else None
 
 
 def _differs(old: Any, new: Any) -> bool:
@@ -575,18 +544,14 @@ async def _shown(name: str, value: Any) -> str:
     return value.value if hasattr(value, "value") else str(value)
 
 
-async def log_work(staff: User, ticket: Ticket, day: str, hours: str, note: str) -> WorkLog:
+async def log_work(staff: User, ticket: Ticket, day: date, hours: Decimal, note: str) -> WorkLog:
     _check(staff, Action.WORK_TICKET, ticket)
-    try:
-        when = date.fromisoformat(day)
-    except ValueError:
-        raise TicketError(N_("Dates must be written as YYYY-MM-DD.")) from None
-    amount = _decimal_or_none(hours, Decimal(24))
-    if amount is None or amount <= 0:
+    amount = _hundredths(hours)
+    if amount is None or not 0 < amount <= 24:
         raise TicketError(N_("Enter the hours worked: more than 0, at most 24."))
     async with in_transaction():
-        entry = await WorkLog.create(ticket_id=ticket.id, technician_id=staff.id, day=when, hours=amount, note=note[:500])
-        await record(ticket, staff, EventKind.WORK, detail=f"{when.isoformat()}\t{amount}\t{note[:500]}")
+        entry = await WorkLog.create(ticket_id=ticket.id, technician_id=staff.id, day=day, hours=amount, note=note)
+        await record(ticket, staff, EventKind.WORK, detail=f"{day.isoformat()}\t{amount}\t{note}")
         await _touch(ticket)
     return entry
 

@@ -19,6 +19,7 @@ from starlette.responses import Response
 
 from app.accounts.models import User
 from app.auth import require_user
+from app.forms import parse, parse_query
 from app.i18n import get_locale
 from app.insights.models import Purpose
 from app.insights.service import Session, open_link, record_open, record_search, record_solved, role_of
@@ -29,7 +30,8 @@ from app.searching.service import KIND_NAMES, search_for
 from app.settings import Settings
 from app.tickets.access import visible_tickets
 from app.tickets.search_documents import INDEXED_STATUSES
-from app.web import app_settings, field, read_form, render
+from app.tickets.forms import HitForm, HitQuery, SuggestionForm
+from app.web import app_settings, read_form, render
 from app.permissions import Action, allowed
 from app.routing import route
 
@@ -38,9 +40,9 @@ PANEL_SIZE = 5
 MAX_TYPED_CHARS = 600
 EXCERPT_CHARS = 900
 
-FAQ_ID = re.compile(r"^faq:(\d{1,9})$")
-MANUAL_PAGE_ID = re.compile(r"^document:(\d{1,9}):p(\d{1,6})$")
-TICKET_ID = re.compile(r"^ticket:(\d{1,9})$")
+FAQ_ID = re.compile(r"^faq:([0-9]{1,9})$")
+MANUAL_PAGE_ID = re.compile(r"^document:([0-9]{1,9}):p([0-9]{1,6})$")
+TICKET_ID = re.compile(r"^ticket:([0-9]{1,9})$")
 
 
 # ---- service ----
@@ -165,34 +167,29 @@ async def review_context(request: Request, user: User, values: dict[str, str]) -
 async def suggestion_panel(request: Request) -> Response:
     """POST (title, description): the panel's content, and the form's one-step submit row for htmx pages."""
     user = require_user(request)
-    form = await read_form(request)
-    found = await suggestions_for(app_settings(request), user, request.session, field(form, "title"),
-                                  str(form.get("description") or ""))
+    typed_so_far = parse(SuggestionForm, await read_form(request))
+    found = await suggestions_for(app_settings(request), user, request.session, typed_so_far.title,
+                                  typed_so_far.description)
     return render(request, "tickets/_suggest_panel.html", {**panel_context(found), "with_js": True})
-
-
-def _number(raw: str | None) -> int | None:
-    return int(raw) if raw and raw.isdigit() and len(raw) < 10 else None
 
 
 async def suggestion_preview(request: Request) -> Response:
     """GET ?hit=faq:12&event=5&rank=1: the suggestion opened in place (404 when the caller may not see it)."""
     user = require_user(request)
-    params = request.query_params
-    preview = await preview_for(user, params.get("hit", ""))
+    params = parse_query(HitQuery, request.query_params)
+    preview = await preview_for(user, params.hit)
     if preview is None:
         raise HTTPException(status_code=404)
-    event_id = _number(params.get("event"))
-    if event_id is not None:
-        await record_open(request.session, event_id, preview.hit_id, _number(params.get("rank")))
+    if params.event is not None:
+        await record_open(request.session, params.event, preview.hit_id, params.rank)
     return render(request, "tickets/_suggest_preview.html", {"preview": preview, "kind_names": KIND_NAMES})
 
 
 async def suggestion_solved(request: Request) -> Response:
     """POST (event, hit): the answer that lookup `event` showed solved the problem; nothing he typed is kept,
     no ticket is opened, and that one lookup counts one deflection."""
-    form = await read_form(request)
-    await record_solved(request.session, _number(field(form, "event")), field(form, "hit") or None)
+    posted = parse(HitForm, await read_form(request))
+    await record_solved(request.session, posted.event, posted.hit or None)
     if request.headers.get("HX-Request"):
         return render(request, "tickets/_suggest_solved.html")
     return render(request, "tickets/new.html", {"solved": True})

@@ -8,6 +8,7 @@ from tortoise.exceptions import IntegrityError
 from app.kb.models import Article
 from app.settings import Settings
 from app.tickets import promote
+from app.tickets.forms import PromoteForm
 from tests.flows_staff.support import requester, solved_ticket, technician
 from tests.kb.support import make_article, make_categories
 
@@ -19,7 +20,8 @@ async def test_two_simultaneous_promotions_make_one_draft(db: None, settings: Se
     _company, anna = await requester("Comune di Valdora", "anna@valdora.example", "Anna Verdi")
     ticket = await solved_ticket(settings, anna, tech, "Cedolini bloccati", "Non si stampano.", "Aggiornare il driver.")
     ticket = await promote.Ticket.get(id=ticket.id).select_related("requester")
-    form = promote.PromoteForm("Cedolini bloccati", "Non si stampano.", "Aggiornare il driver.", "assistenza")
+    form = PromoteForm(title="Cedolini bloccati", question="Non si stampano.", resolution="Aggiornare il driver.",
+                       category_key="assistenza")
     results = await asyncio.gather(promote.promote(tech, ticket, form), promote.promote(editor, ticket, form))
     assert sorted(created for _article, created in results) == [False, True]
     assert {article.id for article, _created in results} == {(await Article.get(source_ticket_id=ticket.id)).id}

@@ -1,6 +1,6 @@
 """Factories and small helpers shared by the ticket tests."""
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 from app.accounts.models import Company, User
 from app.settings import Settings
@@ -35,11 +35,11 @@ async def fresh(ticket: Ticket) -> Ticket:
 
 
 async def move(settings: Settings, user: User, ticket: Ticket, *events: Event, resolution: str = "",
-               planned_for: str = "") -> Ticket:
-    """Apply `events` in turn; PLAN agrees on `planned_for` (YYYY-MM-DD), a week from today if not given."""
+               planned_for: date | None = None) -> Ticket:
+    """Apply `events` in turn; PLAN agrees on `planned_for`, a week from today if not given."""
     for event in events:
         ticket = await fresh(ticket)
-        agreed = planned_for or (service.local_today() + timedelta(days=7)).isoformat()
+        agreed = planned_for or service.local_today() + timedelta(days=7)
         await service.transition(settings, user, ticket, event, ticket.version,
                                  resolution=resolution if event is Event.RESOLVE else None,
                                  planned_for=agreed if event is Event.PLAN else None)

@@ -6,6 +6,7 @@ from app.searching.models import IndexTask
 from app.searching.sources import document_sources
 from app.settings import Settings
 from app.tickets import service
+from app.tickets.forms import DetailsForm
 from app.tickets.models import Category
 from app.tickets.workflow import Event
 from tests.tickets.helpers import fresh, move, open_ticket, people
@@ -23,9 +24,9 @@ async def test_only_resolved_or_closed_tickets_are_documents(settings: Settings)
     await service.add_comment(settings, tech, ticket, "Cliente poco collaborativo", internal=True)
     category = await Category.create(name="Albo pretorio")
     ticket = await fresh(ticket)
-    await service.update_details(settings, tech, ticket, {
-        "title": ticket.title, "ticket_type": "anomalia", "priority": "media", "severity": "non_bloccante",
-        "category": str(category.id)}, ticket.version)
+    await service.update_details(settings, tech, ticket, DetailsForm(
+        title=ticket.title, ticket_type="anomalia", priority="media", severity="non_bloccante",
+        category=str(category.id)), ticket.version)
     ticket = await move(settings, tech, ticket, Event.RESOLVE, resolution="Certificato rinnovato.")
     (document,) = (await source.build([str(ticket.id)]))[str(ticket.id)]
     assert document.id == f"ticket:{ticket.id}" and document.title == f"{ticket.code} Albo non pubblica"
