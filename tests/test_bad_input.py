@@ -15,7 +15,7 @@ from app.accounts.forms import (
     ChangePasswordForm, ForgotForm, LanguageForm, LoginForm, NextQuery, PreferencesForm, RegisterForm, SetPasswordForm,
 )
 from app.accounts.models import Company, RateLimitHit, Session, User
-from app.admin.forms import CompanyForm, EditUserForm, NewUserForm, UsersQuery
+from app.admin.forms import AuditQuery, CompanyForm, EditUserForm, EraseForm, NewUserForm, UsersQuery
 from app.insights.forms import OpenQuery, ReportQuery, SolvedForm, TableQuery
 from app.kb.forms import DiffQuery, DocumentForm, EditorForm, EditorQuery, FeedbackForm, PreviewForm, PublishForm, \
     RestoreForm, SuggestForm
@@ -47,7 +47,8 @@ READS: dict[str, tuple[type[BaseModel], ...]] = {
     "/preferences/sessions/{session_id:id}/end": (), "/company": (), "/admin/companies": (),
     "/admin/companies/new": (CompanyForm,), "/admin/companies/{company_id:id}": (CompanyForm,),
     "/admin/users": (UsersQuery,), "/admin/users/new": (NewUserForm,), "/admin/users/{user_id:id}": (EditUserForm,),
-    "/admin/mail": (), "/admin/mail/{name}": (), "/insights/open/{event_id:id}": (OpenQuery,),
+    "/admin/mail": (), "/admin/mail/{name}": (), "/admin/audit": (AuditQuery,), "/account/export": (),
+    "/admin/users/{user_id:id}/export": (), "/admin/users/{user_id:id}/erase": (EraseForm,), "/insights/open/{event_id:id}": (OpenQuery,),
     "/insights/solved": (SolvedForm,), "/insights/search": (ReportQuery,), "/insights/dashboard": (TableQuery,),
     "/kb": (), "/kb/suggest": (SuggestForm,), "/kb/category/{key}": (), "/kb/tag/{tag}": (), "/kb/editor": (),
     "/kb/editor/new": (EditorForm, EditorQuery), "/kb/editor/preview": (PreviewForm,),

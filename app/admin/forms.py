@@ -4,7 +4,8 @@ from pydantic import Field
 
 from app.accounts.forms import Email, Locale
 from app.accounts.models import Company, User, UserStatus
-from app.forms import Checkbox, Choice, ColumnText, FormModel, OptionalDate, OptionalId, QueryModel
+from app.audit.models import AuditEntry
+from app.forms import Checkbox, Choice, ColumnText, Count, FormModel, OptionalDate, OptionalId, QueryModel
 from app.i18n import N_
 
 
@@ -54,3 +55,13 @@ class EditUserForm(Roles):
 
 class UsersQuery(QueryModel):
     status: Choice(UserStatus) = None
+
+
+class AuditQuery(QueryModel):
+    q: ColumnText(AuditEntry, "summary") = ""
+    action: ColumnText(AuditEntry, "action") = ""
+    page: Count = 1
+
+
+class EraseForm(FormModel):
+    confirm: ColumnText(User, "email", required=True) = Field("", title=N_("Email"))

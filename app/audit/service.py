@@ -9,7 +9,12 @@ from typing import Any
 from tortoise.expressions import Q
 
 from app.accounts.models import User
-from app.audit.models import ACTION_MAX_CHARS, SUMMARY_MAX_CHARS, TARGET_MAX_CHARS, AuditEntry
+from app.audit.models import (
+    ACTION_MAX_CHARS,
+    SUMMARY_MAX_CHARS,
+    TARGET_MAX_CHARS,
+    AuditEntry,
+)
 
 PAGE_SIZE = 50
 

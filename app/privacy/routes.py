@@ -7,13 +7,15 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from app.accounts.models import User
+from app.admin.forms import EraseForm
 from app.audit.service import record
 from app.auth import require_user
+from app.forms import InvalidInput, parse
 from app.i18n import _
 from app.permissions import Action
 from app.privacy.service import erase_person, export_person
 from app.routing import route
-from app.web import field, flash, read_form, redirect, render
+from app.web import flash, read_form, redirect, render
 
 
 def _download(data: dict, user: User) -> Response:
@@ -45,10 +47,13 @@ async def erase(request: Request) -> Response:
     context = {"person": person}
     if request.method != "POST":
         return render(request, "admin/erase.html", context)
-    form = await read_form(request)
+    try:
+        confirm = parse(EraseForm, await read_form(request)).confirm
+    except InvalidInput as error:
+        return render(request, "admin/erase.html", {**context, "error": str(error)}, status_code=400)
     if person.id == admin.id:
         error = _("You cannot erase your own account: ask another administrator.")
-    elif field(form, "confirm").lower() != person.email.lower():
+    elif confirm.lower() != person.email.lower():
         error = _("Type the person's email address to confirm.")
     else:
         counts = await erase_person(admin, person)
@@ -60,6 +65,6 @@ async def erase(request: Request) -> Response:
 
 routes = [
     route("/account/export", export_own, Action.USE_PORTAL),
-    route("/admin/users/{user_id:int}/export", export_for_admin, Action.ADMINISTER),
-    route("/admin/users/{user_id:int}/erase", erase, Action.ADMINISTER, methods=["GET", "POST"]),
+    route("/admin/users/{user_id:id}/export", export_for_admin, Action.ADMINISTER),
+    route("/admin/users/{user_id:id}/erase", erase, Action.ADMINISTER, methods=["GET", "POST"]),
 ]
