@@ -72,7 +72,7 @@ async def register_page(request: Request) -> Response:
     if request.method != "POST":
         return render(request, "accounts/register.html", {"form": {}})
     form = await read_form(request)
-    values = {k: field(form, k) for k in ("full_name", "email", "company_name", "phone", "note")}
+    values = {k: field(form, k) for k in ("full_name", "email", "company_name", "tax_id", "phone", "note")}
     if not await ratelimit.hit_per_client(request, ratelimit.REGISTER, "register"):
         return render(
             request, "accounts/register.html",

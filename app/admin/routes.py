@@ -7,7 +7,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from app import i18n
-from app.accounts import service
+from app.accounts import fiscal, service
 from app.accounts.models import Company, Role, User, UserStatus
 from app.accounts.sessions import end_sessions_of
 from app.auth import require_user
@@ -58,9 +58,11 @@ async def company_form(request: Request) -> Response:
     try:
         if not company.name:
             raise service.AccountError(N_("Enter the company name."))
+        company.vat_number = fiscal.clean_vat_number(company.vat_number)
+        company.fiscal_code = fiscal.clean_fiscal_code(company.fiscal_code)
         company.support_start = _parse_date(field(form, "support_start"))
         company.support_end = _parse_date(field(form, "support_end"))
-    except service.AccountError as error:
+    except (service.AccountError, fiscal.FiscalError) as error:
         return render(request, "admin/company_form.html", {"company": company, "error": _(str(error))}, status_code=400)
     await company.save()
     flash(request, _("Company saved."), "success")
