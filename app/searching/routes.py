@@ -149,12 +149,13 @@ async def _search_event(request: Request, params: SearchParams, total: int) -> i
 
 
 async def suggest(request: Request) -> Response:
-    """The header box's list: empty for visitors, for an empty box, and while the engine is down."""
+    """The header box's list, of what the caller may see (a visitor: public knowledge); empty for an empty box
+    and while the engine is down."""
     user = current_user(request)
     text = request.query_params.get("q", "")[:MAX_FILTER_CHARS]  # a trailing space ends the last word
     hits: list[Hit] = []
     event_id = None
-    if user is not None and not user.must_change_password and text.strip():
+    if (user is None or not user.must_change_password) and text.strip():
         with contextlib.suppress(EngineUnavailable):
             result = await service.search_for(app_settings(request), user, text, purpose="suggest",
                                               per_page=service.SUGGESTIONS)
@@ -215,7 +216,7 @@ async def admin_lexicon(request: Request) -> Response:
 
 
 routes = [
-    route("/search", search_page, Action.USE_PORTAL),
+    route("/search", search_page, Action.BROWSE),  # a visitor finds public knowledge; the search layer filters
     route("/search/suggest", suggest, Action.BROWSE),
     route("/admin/search", admin_search, Action.ADMINISTER),
     route("/admin/search/lexicon", admin_lexicon, Action.ADMINISTER, methods=["POST"]),
