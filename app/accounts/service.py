@@ -190,6 +190,15 @@ async def approve_registration(settings: Settings, user: User) -> None:
         await _mail_password_link(settings, user, TokenPurpose.SET_PASSWORD)
 
 
+async def reject_registration(user: User) -> None:
+    """Refuse a request: the person is told by mail, and the address may ask again later."""
+    if user.status is not UserStatus.PENDING:
+        raise AccountError(N_("This request was already handled."))
+    async with in_transaction():
+        await queue_mail("registration_rejected", user.email, user.locale, {"applicant": user})
+        await user.delete()
+
+
 async def create_account(
     settings: Settings, *, email: str, full_name: str, company: Company | None, roles: set[str], locale: str
 ) -> tuple[User, str]:

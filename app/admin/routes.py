@@ -1,5 +1,7 @@
 """Administration: companies, users and roles, registration requests, the development mail sink."""
 
+import functools
+from collections.abc import Awaitable, Callable
 from datetime import date
 
 from starlette.exceptions import HTTPException
@@ -107,10 +109,15 @@ async def new_user(request: Request) -> Response:
     return redirect("/admin/users")
 
 
-async def edit_user(request: Request) -> Response:
+async def _user_or_404(request: Request) -> User:
     target = await User.get_or_none(id=request.path_params["user_id"]).select_related("company")
     if target is None:
         raise HTTPException(status_code=404)
+    return target
+
+
+async def edit_user(request: Request) -> Response:
+    target = await _user_or_404(request)
     context = {"target": target, "companies": await Company.all(), "roles": list(Role), "statuses": list(UserStatus)}
     if request.method != "POST":
         return render(request, "admin/user_edit.html", context)
@@ -128,19 +135,34 @@ async def edit_user(request: Request) -> Response:
     if not target.full_name:
         return render(request, "admin/user_edit.html", {**context, "error": _("Enter the name.")}, status_code=400)
     new_status = field(form, "status")
-    if new_status == UserStatus.ACTIVE and target.status is UserStatus.PENDING:
-        await target.save()
-        await service.approve_registration(app_settings(request), target)
-        flash(request, _("Request approved: %(email)s received a link to set the password.", email=target.email),
-              "success")
-        return redirect("/admin/users")
-    if new_status in UserStatus._value2member_map_:
+    if target.status is not UserStatus.PENDING and new_status in (UserStatus.ACTIVE, UserStatus.DISABLED):
         if new_status != target.status:
             await end_sessions_of(target.id)  # a disabled user is logged out everywhere
         target.status = UserStatus(new_status)
     await target.save()
     flash(request, _("User saved."), "success")
     return redirect("/admin/users")
+
+
+async def _decide(request: Request, decision: Callable[[User], Awaitable[None]], done: str) -> Response:
+    """Approve or refuse a registration request; `done` is the msgid of the message shown after it."""
+    target = await _user_or_404(request)
+    try:
+        await decision(target)
+    except service.AccountError as error:
+        flash(request, _(str(error)), "error")
+    else:
+        flash(request, _(done, email=target.email), "success")
+    return redirect("/admin/users?status=pending")
+
+
+async def approve_request(request: Request) -> Response:
+    return await _decide(request, functools.partial(service.approve_registration, app_settings(request)),
+                         N_("Request approved: %(email)s received a link to set the password."))
+
+
+async def reject_request(request: Request) -> Response:
+    return await _decide(request, service.reject_registration, N_("Request refused: %(email)s was told by mail."))
 
 
 async def mail_log(request: Request) -> Response:
@@ -167,6 +189,8 @@ routes = [
     route("/admin/users", users, Action.ADMINISTER),
     route("/admin/users/new", new_user, Action.ADMINISTER, methods=["GET", "POST"]),
     route("/admin/users/{user_id:int}", edit_user, Action.ADMINISTER, methods=["GET", "POST"]),
+    route("/admin/users/{user_id:int}/approve", approve_request, Action.ADMINISTER, methods=["POST"]),
+    route("/admin/users/{user_id:int}/reject", reject_request, Action.ADMINISTER, methods=["POST"]),
     route("/admin/mail", mail_log, Action.ADMINISTER),
     route("/admin/mail/{name}", mail_view, Action.ADMINISTER),
 ]
