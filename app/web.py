@@ -31,7 +31,7 @@ templates.env.install_gettext_callables(  # type: ignore[attr-defined]
     lambda singular, plural, n: i18n.ntranslate(singular, plural, n),
     newstyle=True,
 )
-templates.env.filters["when"] = i18n.format_when
+templates.env.filters["when"] = lambda value, style="medium": i18n.format_when(value, style=style)
 templates.env.globals["LOCALE_NAMES"] = i18n.LOCALE_NAMES
 
 
