@@ -6,7 +6,7 @@ from datetime import date
 
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
-from starlette.responses import Response
+from starlette.responses import HTMLResponse, Response
 
 from app import i18n
 from app.accounts import fiscal, service
@@ -15,7 +15,6 @@ from app.accounts.sessions import end_sessions_of
 from app.auth import require_user
 from app.i18n import N_, _
 from app.mail.models import OutgoingMail
-from app.mail.transport import FileSink
 
 from app.web import app_settings, checkbox, field, flash, read_form, redirect, render
 from app.permissions import Action
@@ -165,21 +164,46 @@ async def reject_request(request: Request) -> Response:
     return await _decide(request, service.reject_registration, N_("Request refused: %(email)s was told by mail."))
 
 
+MAIL_PER_PAGE = 50
+# The mail's own HTML, shown in a sandboxed frame of the mail page: no script, no request anywhere, no form.
+MAIL_FRAME_POLICY = "sandbox; default-src 'none'; style-src 'unsafe-inline'; img-src data:; frame-ancestors 'self'"
+
+
+def _page_number(raw: str) -> int:
+    return int(raw) if raw.isdigit() and 0 < int(raw) < 100_000 else 1
+
+
 async def mail_log(request: Request) -> Response:
+    """Every mail the portal wrote, newest first: sent, waiting or failed, whichever the transport."""
     settings = app_settings(request)
-    sink = FileSink(settings.mail_sink_dir)
-    files = [path.name for path in sink.list()[:100]]
-    outbox = await OutgoingMail.all().order_by("-id").limit(50)
-    return render(request, "admin/mail.html", {"files": files, "outbox": outbox, "sink": not settings.smtp_url})
+    recipient = request.query_params.get("to", "").strip()[:254]
+    query = OutgoingMail.all()
+    if recipient:
+        query = query.filter(recipient__icontains=recipient)
+    total = await query.count()
+    pages = max(1, -(-total // MAIL_PER_PAGE))
+    page = min(_page_number(request.query_params.get("page", "1")), pages)
+    rows = await query.order_by("-id").offset((page - 1) * MAIL_PER_PAGE).limit(MAIL_PER_PAGE)
+    return render(request, "admin/mail.html", {"outbox": rows, "total": total, "page": page, "pages": pages,
+                                                "to": recipient, "sink": not settings.smtp_url,
+                                                "sink_dir": settings.mail_sink_dir})
+
+
+async def _mail_or_404(request: Request) -> OutgoingMail:
+    row = await OutgoingMail.get_or_none(id=request.path_params["mail_id"])
+    if row is None:
+        raise HTTPException(status_code=404)
+    return row
 
 
 async def mail_view(request: Request) -> Response:
-    message = FileSink(app_settings(request).mail_sink_dir).read(request.path_params["name"])
-    if message is None:
-        raise HTTPException(status_code=404)
-    text = message.get_body(preferencelist=("plain",))
-    return render(request, "admin/mail_view.html",
-                  {"message": message, "text": text.get_content() if text else "", "name": request.path_params["name"]})
+    return render(request, "admin/mail_view.html", {"mail": await _mail_or_404(request)})
+
+
+async def mail_html(request: Request) -> Response:
+    row = await _mail_or_404(request)
+    return HTMLResponse(row.html_body, headers={"Content-Security-Policy": MAIL_FRAME_POLICY,
+                                                "X-Frame-Options": "SAMEORIGIN", "Cache-Control": "no-store"})
 
 
 routes = [
@@ -192,5 +216,6 @@ routes = [
     route("/admin/users/{user_id:int}/approve", approve_request, Action.ADMINISTER, methods=["POST"]),
     route("/admin/users/{user_id:int}/reject", reject_request, Action.ADMINISTER, methods=["POST"]),
     route("/admin/mail", mail_log, Action.ADMINISTER),
-    route("/admin/mail/{name}", mail_view, Action.ADMINISTER),
+    route("/admin/mail/{mail_id:int}", mail_view, Action.ADMINISTER),
+    route("/admin/mail/{mail_id:int}/html", mail_html, Action.ADMINISTER),
 ]
