@@ -7,7 +7,7 @@ from datetime import datetime, time
 
 from markupsafe import Markup
 
-from app.i18n import DISPLAY_TZ, _
+from app.i18n import DISPLAY_TZ, _, get_locale
 from app.insights import dashboards, service
 from app.insights.charts import Series, bar_chart, column_chart
 from app.insights.dashboards import Deflection, Durations, MetMissed
@@ -86,7 +86,7 @@ def deflection_panel(weeks: Sequence[Deflection]) -> Panel:
 async def managers_dashboard(now: datetime) -> list[Panel]:
     weeks = dashboards.last_weeks(now.astimezone(DISPLAY_TZ).date())
     since = datetime.combine(dashboards.first_day(weeks[0]), time(), DISPLAY_TZ)
-    rows = await service.ticket_rows(since)
+    rows = await service.ticket_rows(since, get_locale())
     opened = dashboards.in_weeks(rows, weeks)
     unknown_category, not_taken = _("No category"), _("Not taken in charge")
     overall, per_category = dashboards.resolution_times(rows, since, _("All tickets"), unknown_category)

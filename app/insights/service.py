@@ -304,16 +304,18 @@ class TicketRow:
     technician: str | None
 
 
-async def ticket_rows(since: datetime) -> list[TicketRow]:
-    """Tickets opened or resolved since `since`: the SLA and resolution-time dashboards read these."""
+async def ticket_rows(since: datetime, locale: str) -> list[TicketRow]:
+    """Tickets opened or resolved since `since`, categories named in `locale`: the SLA and resolution-time
+    dashboards read these."""
     rows = await (
         Ticket.filter(Q(created_at__gte=since) | Q(resolved_at__gte=since))
         .values("created_at", "sla_deadline", "taken_at", "resolved_at", "status", "category__name",
-                "taken_by__full_name")
+                "category__name_en", "taken_by__full_name")
     )
+    english = locale == "en"
     return [
         TicketRow(r["created_at"], r["sla_deadline"], r["taken_at"], r["resolved_at"], str(r["status"]),
-                  r["category__name"], r["taken_by__full_name"])
+                  (english and r["category__name_en"]) or r["category__name"], r["taken_by__full_name"])
         for r in rows
     ]
 

@@ -19,6 +19,7 @@ from app.i18n import _
 from app.insights.models import Purpose
 from app.insights.service import latest_search, open_link, record_search, role_of
 from app.searching import lexicon, service
+from app.searching.labels import value_labels
 from app.searching.engine import get_engine
 from app.web import app_settings, field, flash, read_form, redirect, render
 from app.permissions import Action
@@ -130,6 +131,7 @@ async def search_page(request: Request) -> Response:
         return render(request, "search/results.html", {**context, "unavailable": True}, status_code=503)
     event_id = await _search_event(request, params, result.total)
     context.update(result=result, tabs=tabs, last_page=service.last_page(result.total, PER_PAGE),
+                   labels=await value_labels(i18n.get_locale()),
                    new_ticket_url="/tickets/new?" + urlencode({"title": params.q}),
                    hit_links=hit_links(event_id, result.hits))
     return render(request, "search/results.html", context)

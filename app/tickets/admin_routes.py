@@ -25,11 +25,13 @@ async def ticket_lists(request: Request) -> Response:
         return await _page(request)
     form = await read_form(request)
     action = field(form, "action")
-    typed = {k: field(form, k) for k in ("kind", "name", "day", "reason")}
+    typed = {k: field(form, k) for k in ("kind", "name", "name_en", "day", "reason")}
     entry = field(form, "id")
     try:
         if action == "add":
-            await lists.add_list_entry(field(form, "kind"), field(form, "name"))
+            await lists.add_list_entry(field(form, "kind"), field(form, "name"), field(form, "name_en"))
+        elif action == "rename" and entry.isdigit():
+            await lists.rename_list_entry(field(form, "kind"), int(entry), field(form, "name"), field(form, "name_en"))
         elif action == "toggle" and entry.isdigit():
             await lists.toggle_list_entry(field(form, "kind"), int(entry))
         elif action == "add_closure":

@@ -53,9 +53,28 @@ attach_labels(
 )
 
 
-class Category(Model):
+class NamedInTwoLanguages:
+    """A list entry with an Italian name (the key it is known by: unique, indexed for search) and an English
+    one; an entry without an English name shows the Italian one."""
+
+    name: str
+    name_en: str
+
+    def label_for(self, locale: str) -> str:
+        return self.name_en if locale == "en" and self.name_en else self.name
+
+    @property
+    def label(self) -> str:
+        """The name in the current request's locale."""
+        from app.i18n import get_locale
+
+        return self.label_for(get_locale())
+
+
+class Category(Model, NamedInTwoLanguages):
     id = fields.IntField(primary_key=True)
-    name = fields.CharField(max_length=100, unique=True)
+    name = fields.CharField(max_length=100, unique=True)  # Italian
+    name_en = fields.CharField(max_length=100, default="", db_default="", description="English name")
     active = fields.BooleanField(default=True)
 
     class Meta:
@@ -63,9 +82,10 @@ class Category(Model):
         ordering = ["name"]
 
 
-class Product(Model):
+class Product(Model, NamedInTwoLanguages):
     id = fields.IntField(primary_key=True)
-    name = fields.CharField(max_length=100, unique=True)
+    name = fields.CharField(max_length=100, unique=True)  # Italian
+    name_en = fields.CharField(max_length=100, default="", db_default="", description="English name")
     active = fields.BooleanField(default=True)
 
     class Meta:
