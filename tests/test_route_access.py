@@ -152,6 +152,7 @@ def pages(w: World) -> list[Expect]:
         Expect("/admin/mail", frozenset({"admin"})),
         Expect("/admin/search", frozenset({"admin"})),
         Expect("/admin/ticket-lists", frozenset({"admin"})),
+        Expect("/kb/editor/articles", EDITORS),
     ]
 
 
