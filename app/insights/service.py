@@ -17,7 +17,7 @@ from app.accounts.models import User
 from app.insights.models import CallerRole, Purpose, SearchEvent
 from app.insights.text import clean_hit_id, extends, normalise_query
 from app.kb.models import Article, ArticleFeedback, ArticleVersion
-from app.tickets.models import Ticket
+from app.tickets.models import Rating, Ticket
 
 Session = MutableMapping[str, Any]
 
@@ -337,3 +337,14 @@ async def outcome_rows(since: datetime) -> list[OutcomeRow]:
     rows = await (SearchEvent.filter(Q(deflected=True) | Q(ticket_followed=True), created_at__gte=since)
                   .values("created_at", "deflected", "ticket_followed"))
     return [OutcomeRow(r["created_at"], bool(r["deflected"]), bool(r["ticket_followed"])) for r in rows]
+
+
+@dataclass(frozen=True)
+class RatingRow:
+    rated_at: datetime  # the latest rating of the ticket: changing it moves it to the week of the change
+    score: int
+
+
+async def rating_rows(since: datetime) -> list[RatingRow]:
+    rows = await Rating.filter(updated_at__gte=since).values("updated_at", "score")
+    return [RatingRow(r["updated_at"], int(r["score"])) for r in rows]

@@ -295,3 +295,27 @@ class Submission(Model):
 
     class Meta:
         table = "ticket_submission"
+
+
+class Rating(Model):
+    """The requester's satisfaction with a closed ticket: 1 to 5 and an optional comment, one per ticket
+    (rating again changes it)."""
+
+    id = fields.IntField(primary_key=True)
+    ticket: fields.OneToOneRelation[Ticket] = fields.OneToOneField(
+        "tickets.Ticket", related_name="rating", on_delete=fields.CASCADE
+    )
+    rated_by: fields.ForeignKeyNullableRelation["User"] = fields.ForeignKeyField(
+        "accounts.User", related_name="ticket_ratings", null=True, on_delete=fields.SET_NULL
+    )
+    score = fields.SmallIntField(description="1 (very unhappy) to 5 (very happy)")
+    comment = fields.TextField(default="")
+    created_at = fields.DatetimeField(auto_now_add=True)
+    updated_at = fields.DatetimeField(auto_now=True)
+
+    ticket_id: int
+    rated_by_id: int | None
+
+    class Meta:
+        table = "ticket_rating"
+        indexes = (("updated_at",),)

@@ -14,7 +14,7 @@ from app.accounts.models import User, UserStatus
 from app.auth import require_user
 from app.i18n import N_, _
 from app.insights.service import record_ticket_opened
-from app.tickets import admin_routes, listing, service, submissions
+from app.tickets import admin_routes, listing, rating_routes, service, submissions
 from app.tickets.access import can_see, sees_company_tickets, ticket_for
 from app.tickets.choices import Priority, Severity
 from app.tickets.detail import detail_context, visible_attachments
@@ -216,6 +216,8 @@ async def post_transition(request: Request, user: User, ticket: Ticket) -> Respo
     status = await service.transition(app_settings(request), user, ticket, event, _version(form), resolution,
                                       field(form, "planned_for"))
     flash(request, _("Status: %(status)s.", status=status.label), "success")
+    if event is Event.CONFIRM_RESOLVED:  # the requester confirmed the solution: ask how it went
+        return redirect(f"/tickets/{ticket.code}#rating")
     return redirect(f"/tickets/{ticket.code}")
 
 
@@ -277,4 +279,5 @@ routes = [
     *suggestion_routes,
 ]
 routes += admin_routes.routes
+routes += rating_routes.routes
 routes += [*similar_routes, *promote_routes]
