@@ -105,7 +105,8 @@ def satisfaction_scores_panel(rows: Sequence[tuple[int, int, float | None]]) -> 
                   list(rows))
     desc = _("How many ratings gave each score, from 5 (very happy) to 1 (very unhappy), in the last 12 weeks.")
     chart = bar_chart("chart-satisfaction-scores", table.title, desc, [str(score) for score, _n, _p in rows],
-                      [Series(_("Ratings"), "bar", [n for _s, n, _p in rows])], _("Ratings"))
+                      [Series(_("Ratings"), "bar", [n for _s, n, _p in rows])], _("Ratings")) if any(
+        n for _s, n, _p in rows) else None
     return Panel(table.title, table, chart)
 
 
