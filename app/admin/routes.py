@@ -117,7 +117,8 @@ async def _user_or_404(request: Request) -> User:
 
 async def edit_user(request: Request) -> Response:
     target = await _user_or_404(request)
-    context = {"target": target, "companies": await Company.all(), "roles": list(Role), "statuses": list(UserStatus)}
+    context = {"target": target, "companies": await Company.all(), "roles": list(Role),
+               "statuses": [UserStatus.ACTIVE, UserStatus.DISABLED]}  # a request is decided by its buttons
     if request.method != "POST":
         return render(request, "admin/user_edit.html", context)
     form = await read_form(request)
