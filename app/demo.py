@@ -10,14 +10,14 @@ DEMO_PASSWORD = "sportello-demo"
 
 COMPANIES: list[dict[str, object]] = [
     {
-        "name": "Comune di Valdora", "vat_number": "01234560987", "fiscal_code": "80012340987",
+        "name": "Comune di Valdora", "vat_number": "01234560983", "fiscal_code": "80012340982",
         "phone": "+39 0577 123456", "email": "protocollo@comune.valdora.example", "website": "www.comune.valdora.example",
         "address": "Piazza del Municipio 1", "city": "Valdora", "postal_code": "53100", "province": "SI",
         "support_start": date(2025, 1, 1), "support_end": date(2027, 12, 31), "email_domains": "comune.valdora.example",
         "shares_tickets": True,
     },
     {
-        "name": "Studio Paghe Bellini Srl", "vat_number": "09876540321", "fiscal_code": "09876540321",
+        "name": "Studio Paghe Bellini Srl", "vat_number": "09876540320", "fiscal_code": "09876540320",
         "phone": "+39 02 9876543", "email": "info@studiobellini.example", "website": "www.studiobellini.example",
         "address": "Via Torino 42", "city": "Milano", "postal_code": "20123", "province": "MI",
         "support_start": date(2026, 3, 1), "support_end": date(2027, 2, 28), "email_domains": "studiobellini.example",

@@ -9,7 +9,7 @@ from functools import lru_cache
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from babel.dates import format_date, format_datetime
+from babel.dates import format_date, format_time, get_datetime_format
 from babel.messages.catalog import Catalog
 from babel.messages.pofile import read_po
 
@@ -70,13 +70,23 @@ def _(message: str, **values: object) -> str:
     return text % values if values else text
 
 
-def format_when(value: datetime | date | None, locale: str | None = None, fmt: str = "medium") -> str:
+DATE_STYLES = ("medium", "full")
+
+
+def format_when(value: datetime | date | None, locale: str | None = None, style: str = "medium") -> str:
+    """The one way a date is written: "2 dic 2026" / "Dec 2, 2026", an instant with its minute in Rome
+    ("2 dic 2026, 15:05" / "Dec 2, 2026, 3:05 PM"); `style="full"` spells the day out, for an agreed date."""
     if value is None:
         return ""
     code = locale or get_locale()
-    if isinstance(value, datetime):
-        return format_datetime(value.astimezone(DISPLAY_TZ), format=fmt, locale=code)
-    return format_date(value, format=fmt, locale=code)
+    if style not in DATE_STYLES:
+        raise ValueError(f"unknown date style {style!r}")
+    if not isinstance(value, datetime):
+        return format_date(value, format=style, locale=code)
+    local = value.astimezone(DISPLAY_TZ)
+    return (get_datetime_format("medium", locale=code).replace("'", "")
+            .replace("{1}", format_date(local, format=style, locale=code))
+            .replace("{0}", format_time(local, format="short", locale=code)))
 
 
 def N_(message: str) -> str:

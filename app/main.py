@@ -101,7 +101,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         Middleware(CurrentUserMiddleware, default_locale=settings.default_locale),
     ]
     routes = [
-        route("/", home, Action.USE_PORTAL),
+        route("/", home, Action.BROWSE),
         route("/healthz", health, Action.BROWSE, temporary_ok=True),
         *domain_routes(),
         Mount("/static", StaticFiles(directory=str(STATIC_DIR)), name="static"),

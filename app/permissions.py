@@ -48,6 +48,8 @@ class Action(StrEnum):
     WRITE_INTERNAL_NOTE = "write-internal-note"
     WORK_TICKET = "work-ticket"  # assign, edit details, log work, mark duplicates
     PROMOTE_TICKET = "promote-ticket"  # turn a solved ticket into an FAQ draft
+    RATE_TICKET = "rate-ticket"  # the requester's satisfaction with his closed ticket
+    SEE_RATING = "see-rating"
     READ_ARTICLE = "read-article"
     SEE_ARTICLE_FEEDBACK = "see-article-feedback"
     READ_DOCUMENT = "read-document"
@@ -81,6 +83,10 @@ def _sees_ticket(user: User | None, ticket: Any) -> bool:
     return user is not None and ticket_access.can_see(user, ticket)
 
 
+def _rates(user: User | None, ticket: Any) -> bool:
+    return user is not None and ticket_access.can_rate(user, ticket)
+
+
 def _deletes_document(user: User | None, document: Any) -> bool:
     return user is not None and kb_access.can_delete_document(user, document)
 
@@ -107,6 +113,8 @@ RULES: dict[Action, Rule] = {
     Action.WRITE_INTERNAL_NOTE: Rule(TECHNICIANS, _is_technician),
     Action.WORK_TICKET: Rule(TECHNICIANS, _is_technician),
     Action.PROMOTE_TICKET: Rule(frozenset({*TECHNICIANS, *EDITORS})),
+    Action.RATE_TICKET: Rule(frozenset({Role.REQUESTER}), _rates),
+    Action.SEE_RATING: Rule(STAFF),
     Action.READ_ARTICLE: Rule(frozenset({ANYONE}), kb_access.can_read_article),
     Action.SEE_ARTICLE_FEEDBACK: Rule(EDITORS),
     Action.READ_DOCUMENT: Rule(frozenset({ANYONE}), kb_access.can_read_document),

@@ -11,6 +11,7 @@ from starlette.responses import RedirectResponse, Response
 from starlette.templating import Jinja2Templates
 
 from app import i18n
+from app.autolink import autolink
 from app.permissions import Action, allowed
 from app.settings import Settings
 
@@ -30,7 +31,7 @@ templates.env.install_gettext_callables(  # type: ignore[attr-defined]
     lambda singular, plural, n: i18n.ntranslate(singular, plural, n),
     newstyle=True,
 )
-templates.env.filters["when"] = i18n.format_when
+templates.env.filters["when"] = lambda value, style="medium": i18n.format_when(value, style=style)
 templates.env.globals["LOCALE_NAMES"] = i18n.LOCALE_NAMES
 
 
@@ -79,6 +80,16 @@ def nl2br(text: str) -> Markup:
 
 
 templates.env.filters["nl2br"] = nl2br
+
+
+@pass_context
+def _autolink(context: Any, text: str) -> Markup:
+    """`{{ comment.body|autolink }}`: escaped text with its addresses as links, the portal's own ones internal."""
+    request = context.get("request")
+    return autolink(text, request.app.state.settings.base_url if request is not None else "")
+
+
+templates.env.filters["autolink"] = _autolink
 
 
 def app_settings(request: Request) -> Settings:

@@ -15,9 +15,9 @@ from app.accounts.forms import (
     ChangePasswordForm, ForgotForm, LanguageForm, LoginForm, NextQuery, PreferencesForm, RegisterForm, SetPasswordForm,
 )
 from app.accounts.models import Company, RateLimitHit, Session, User
-from app.admin.forms import AuditQuery, CompanyForm, EditUserForm, EraseForm, NewUserForm, UsersQuery
+from app.admin.forms import AuditQuery, CompanyForm, EditUserForm, EraseForm, MailQuery, NewUserForm, UsersQuery
 from app.insights.forms import OpenQuery, ReportQuery, SolvedForm, TableQuery
-from app.kb.forms import DiffQuery, DocumentForm, EditorForm, EditorQuery, FeedbackForm, PreviewForm, PublishForm, \
+from app.kb.forms import ArticleListQuery, DiffQuery, DocumentForm, EditorForm, EditorQuery, FeedbackForm, PreviewForm, PublishForm, \
     RestoreForm, SuggestForm
 from app.kb.models import Article
 from app.routing import GuardedRoute
@@ -25,7 +25,7 @@ from app.searching.engine import close_engines
 from app.searching.forms import LexiconForm, SearchQuery, SuggestQuery
 from app.settings import Settings
 from app.tickets.forms import AssignForm, CommentForm, DetailsForm, DuplicateForm, HitForm, HitQuery, ListsForm, \
-    NewTicketForm, NewTicketQuery, PromoteForm, SuggestionForm, TransitionForm, WorklogForm
+    NewTicketForm, NewTicketQuery, PromoteForm, RatingForm, SuggestionForm, TransitionForm, WorklogForm
 from app.tickets.listing import ListQuery, QueueQuery
 from app.tickets.models import Ticket
 from tests.support import Page, log_in, log_out
@@ -47,10 +47,12 @@ READS: dict[str, tuple[type[BaseModel], ...]] = {
     "/preferences/sessions/{session_id:id}/end": (), "/company": (), "/admin/companies": (),
     "/admin/companies/new": (CompanyForm,), "/admin/companies/{company_id:id}": (CompanyForm,),
     "/admin/users": (UsersQuery,), "/admin/users/new": (NewUserForm,), "/admin/users/{user_id:id}": (EditUserForm,),
-    "/admin/mail": (), "/admin/mail/{name}": (), "/admin/audit": (AuditQuery,), "/account/export": (),
-    "/admin/users/{user_id:id}/export": (), "/admin/users/{user_id:id}/erase": (EraseForm,), "/insights/open/{event_id:id}": (OpenQuery,),
+    "/admin/users/{user_id:id}/approve": (), "/admin/users/{user_id:id}/reject": (),
+    "/admin/mail": (MailQuery,), "/admin/mail/{mail_id:id}": (), "/admin/mail/{mail_id:id}/html": (),
+    "/admin/audit": (AuditQuery,), "/account/export": (), "/admin/users/{user_id:id}/export": (),
+    "/admin/users/{user_id:id}/erase": (EraseForm,), "/insights/open/{event_id:id}": (OpenQuery,),
     "/insights/solved": (SolvedForm,), "/insights/search": (ReportQuery,), "/insights/dashboard": (TableQuery,),
-    "/kb": (), "/kb/suggest": (SuggestForm,), "/kb/category/{key}": (), "/kb/tag/{tag}": (), "/kb/editor": (),
+    "/kb": (), "/kb/suggest": (SuggestForm,), "/kb/editor/articles": (ArticleListQuery,), "/kb/category/{key}": (), "/kb/tag/{tag}": (), "/kb/editor": (),
     "/kb/editor/new": (EditorForm, EditorQuery), "/kb/editor/preview": (PreviewForm,),
     "/kb/editor/{article_id:id}": (EditorForm,), "/kb/editor/{article_id:id}/publish": (PublishForm,),
     "/kb/editor/{article_id:id}/history": (), "/kb/editor/{article_id:id}/diff": (DiffQuery,),
@@ -67,7 +69,7 @@ READS: dict[str, tuple[type[BaseModel], ...]] = {
     "/tickets/{ref}/details": (DetailsForm,), "/tickets/{ref}/worklog": (WorklogForm,),
     "/tickets/{ref}/duplicate": (DuplicateForm,), "/tickets/new/suggestions": (SuggestionForm,),
     "/tickets/new/suggestions/preview": (HitQuery,), "/tickets/new/suggestions/solved": (HitForm,),
-    "/admin/ticket-lists": (ListsForm,), "/tickets/{ref}/similar": (), "/tickets/{ref}/promote": (PromoteForm,),
+    "/admin/ticket-lists": (ListsForm,), "/tickets/{ref}/rating": (RatingForm,), "/rating/{token}": (RatingForm,), "/tickets/{ref}/similar": (), "/tickets/{ref}/promote": (PromoteForm,),
 }
 
 
@@ -151,8 +153,16 @@ async def test_every_route_answers_bad_input_without_a_server_error(client: http
     assert unrefused == []
 
 
+# Forms no caller of the walk can reach, each with the test that sends them bad input.
+UNREACHED = {
+    "/tickets/{ref}/rating": "only the requester of a closed ticket rates it: tests/tickets/test_rating.py",
+    "/rating/{token}": "only a signed link of the auto-close mail opens it: tests/tickets/test_rating.py",
+}
+
+
 def _can_be_wrong(path: str) -> bool:
-    return any(info.annotation is not bool for model in READS[path] for info in model.model_fields.values())
+    return path not in UNREACHED and any(
+        info.annotation is not bool for model in READS[path] for info in model.model_fields.values())
 
 
 # ---- the defects of issue 12, one by one ----

@@ -35,6 +35,7 @@ class RegisterForm(FormModel):
     full_name: ColumnText(User, "full_name") = Field("", title=N_("Full name"))
     email: Email = Field("", title=N_("Email"))
     company_name: ColumnText(Company, "name") = Field("", title=N_("Company"))
+    tax_id: ColumnText(Company, "vat_number") = Field("", title=N_("VAT number or fiscal code"))
     phone: ColumnText(User, "phone") = Field("", title=N_("Phone"))
     note: Text(2000) = Field("", title=N_("Note"))
 

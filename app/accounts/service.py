@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 from tortoise.transactions import in_transaction
 
 from app.accounts import sessions
+from app.accounts.fiscal import FiscalError, clean_tax_id
 from app.accounts.models import AccountToken, Company, TokenPurpose, User, UserStatus
 from app.mail.service import queue_mail
 from app.security import hashed_off_loop, verified_off_loop
@@ -123,6 +124,7 @@ class Registration:
     full_name: str
     email: str
     company_name: str
+    tax_id: str  # the company's VAT number or fiscal code, optional
     phone: str
     note: str
     locale: str
@@ -148,6 +150,10 @@ async def register(settings: Settings, form: Registration) -> None:
         raise AccountError(N_("Registration is closed: ask your administrator for an account."))
     if settings.allowed_domains and _domain(email) not in settings.allowed_domains:
         raise AccountError(N_("Addresses of this domain cannot register here."))
+    try:
+        tax_id = clean_tax_id(form.tax_id)
+    except FiscalError as error:
+        raise AccountError(str(error)) from None
     async with in_transaction():
         if await User.exists(email=email):
             return
@@ -161,7 +167,7 @@ async def register(settings: Settings, form: Registration) -> None:
             is_requester=True,
             locale=form.locale,
             status=UserStatus.ACTIVE if approved else UserStatus.PENDING,
-            registration_note=f"{form.company_name}\n{form.note}".strip(),
+            registration_note="\n".join(part for part in (form.company_name, tax_id, form.note) if part),
         )
         if approved:
             await _mail_password_link(settings, user, TokenPurpose.SET_PASSWORD)
@@ -182,6 +188,15 @@ async def approve_registration(settings: Settings, user: User) -> None:
         user.status = UserStatus.ACTIVE
         await user.save(update_fields=["status", "company_id"])
         await _mail_password_link(settings, user, TokenPurpose.SET_PASSWORD)
+
+
+async def reject_registration(user: User) -> None:
+    """Refuse a request: the person is told by mail, and the address may ask again later."""
+    if user.status is not UserStatus.PENDING:
+        raise AccountError(N_("This request was already handled."))
+    async with in_transaction():
+        await queue_mail("registration_rejected", user.email, user.locale, {"applicant": user})
+        await user.delete()
 
 
 async def create_account(

@@ -5,6 +5,7 @@ from pydantic import Field
 from app.accounts.forms import Email, Locale
 from app.accounts.models import Company, User, UserStatus
 from app.audit.models import AuditEntry
+from app.mail.models import OutgoingMail
 from app.forms import Checkbox, Choice, ColumnText, Count, FormModel, OptionalDate, OptionalId, QueryModel
 from app.i18n import N_
 
@@ -65,3 +66,8 @@ class AuditQuery(QueryModel):
 
 class EraseForm(FormModel):
     confirm: ColumnText(User, "email", required=True) = Field("", title=N_("Email"))
+
+
+class MailQuery(QueryModel):
+    to: ColumnText(OutgoingMail, "recipient") = ""
+    page: Count = 1

@@ -10,6 +10,8 @@ Decisions:
   middle values of an even count, p90 is the nearest-rank 90th percentile (the smallest time that at
   least 90% of the tickets did not exceed).
 - Deflection rate = deflected searches / (deflected + searches followed by a ticket), by week.
+- Satisfaction: each ticket's one rating (1-5) counts in the week it was given or last changed; the average
+  is the mean score, to one decimal, of the ratings of that week (none when there is no rating).
 """
 
 import math
@@ -21,7 +23,7 @@ from datetime import date, datetime, timedelta
 from typing import Literal
 
 from app.i18n import DISPLAY_TZ
-from app.insights.service import OutcomeRow, TicketRow
+from app.insights.service import OutcomeRow, RatingRow, TicketRow
 from app.tickets.workflow import Status
 
 WEEKS = 12
@@ -162,3 +164,32 @@ def deflection_by_week(rows: Iterable[OutcomeRow], weeks: Sequence[str]) -> list
         deflected[week] += row.deflected
         followed[week] += row.ticket_followed
     return [Deflection(w, deflected[w], followed[w]) for w in weeks]
+
+
+@dataclass(frozen=True)
+class Satisfaction:
+    label: str
+    count: int
+    total_score: int
+
+    @property
+    def average(self) -> float | None:
+        return round(self.total_score / self.count, 1) if self.count else None
+
+
+def satisfaction_by_week(rows: Iterable[RatingRow], weeks: Sequence[str]) -> list[Satisfaction]:
+    counts: Counter[str] = Counter()
+    scores: Counter[str] = Counter()
+    for row in rows:
+        week = week_of(row.rated_at)
+        counts[week] += 1
+        scores[week] += row.score
+    return [Satisfaction(w, counts[w], scores[w]) for w in weeks]
+
+
+def score_distribution(rows: Iterable[RatingRow]) -> list[tuple[int, int, float | None]]:
+    """(score, ratings, share %) for 5 down to 1, zeros included."""
+    counts = Counter(row.score for row in rows)
+    total = sum(counts.values())
+    return [(score, counts[score], round(100 * counts[score] / total, 1) if total else None)
+            for score in (5, 4, 3, 2, 1)]

@@ -5,12 +5,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, time
 
+from babel.numbers import format_decimal
 from markupsafe import Markup
 
-from app.i18n import DISPLAY_TZ, _
+from app.i18n import DISPLAY_TZ, _, get_locale
 from app.insights import dashboards, service
 from app.insights.charts import Series, bar_chart, column_chart
-from app.insights.dashboards import Deflection, Durations, MetMissed
+from app.insights.dashboards import Deflection, Durations, MetMissed, Satisfaction
 from app.insights.tables import Table
 
 
@@ -83,13 +84,40 @@ def deflection_panel(weeks: Sequence[Deflection]) -> Panel:
     return Panel(table.title, table, chart)
 
 
+def satisfaction_week_panel(weeks: Sequence[Satisfaction]) -> Panel:
+    table = Table("satisfaction_weeks", _("Satisfaction ratings, by week"),
+                  (_("Week"), _("From"), _("Ratings"), _("Average (1-5)")),
+                  [(w.label, dashboards.first_day(w.label), w.count, w.average) for w in weeks])
+    overall = dashboards.Satisfaction(_("All"), sum(w.count for w in weeks), sum(w.total_score for w in weeks))
+    desc = _("Average rating the requesters gave their closed tickets, for each of the last %(count)s weeks.",
+             count=len(weeks))
+    chart = column_chart("chart-satisfaction", table.title, desc, [_short_week(w.label) for w in weeks],
+                         [Series(_("Average"), "rate", [w.average or 0 for w in weeks])],
+                         _("ISO week of the rating"), _("Average (1-5)"), y_max=5)
+    note = (_("%(count)s ratings in 12 weeks, average %(average)s of 5.", count=overall.count,
+              average=format_decimal(overall.average, locale=get_locale()))
+            if overall.count else _("No ticket was rated in this period."))
+    return Panel(table.title, table, chart, note)
+
+
+def satisfaction_scores_panel(rows: Sequence[tuple[int, int, float | None]]) -> Panel:
+    table = Table("satisfaction_scores", _("Satisfaction ratings, by score"), (_("Score"), _("Ratings"), _("Share (%)")),
+                  list(rows))
+    desc = _("How many ratings gave each score, from 5 (very happy) to 1 (very unhappy), in the last 12 weeks.")
+    chart = bar_chart("chart-satisfaction-scores", table.title, desc, [str(score) for score, _n, _p in rows],
+                      [Series(_("Ratings"), "bar", [n for _s, n, _p in rows])], _("Ratings")) if any(
+        n for _s, n, _p in rows) else None
+    return Panel(table.title, table, chart)
+
+
 async def managers_dashboard(now: datetime) -> list[Panel]:
     weeks = dashboards.last_weeks(now.astimezone(DISPLAY_TZ).date())
     since = datetime.combine(dashboards.first_day(weeks[0]), time(), DISPLAY_TZ)
-    rows = await service.ticket_rows(since)
+    rows = await service.ticket_rows(since, get_locale())
     opened = dashboards.in_weeks(rows, weeks)
     unknown_category, not_taken = _("No category"), _("Not taken in charge")
     overall, per_category = dashboards.resolution_times(rows, since, _("All tickets"), unknown_category)
+    ratings = await service.rating_rows(since)
     return [
         sla_week_panel(dashboards.sla_by_week(opened, weeks, now)),
         sla_group_panel("sla_categories", _("Take in charge within the SLA, by category"), _("Category"),
@@ -99,4 +127,6 @@ async def managers_dashboard(now: datetime) -> list[Panel]:
         backlog_panel(await service.status_counts()),
         resolution_panel(overall, per_category),
         deflection_panel(dashboards.deflection_by_week(await service.outcome_rows(since), weeks)),
+        satisfaction_week_panel(dashboards.satisfaction_by_week(ratings, weeks)),
+        satisfaction_scores_panel(dashboards.score_distribution(ratings)),
     ]

@@ -17,7 +17,7 @@ from app.accounts.models import User
 from app.insights.models import CallerRole, Purpose, SearchEvent
 from app.insights.text import clean_hit_id, extends, normalise_query
 from app.kb.models import Article, ArticleFeedback, ArticleVersion
-from app.tickets.models import Ticket
+from app.tickets.models import Rating, Ticket
 
 Session = MutableMapping[str, Any]
 
@@ -304,16 +304,18 @@ class TicketRow:
     technician: str | None
 
 
-async def ticket_rows(since: datetime) -> list[TicketRow]:
-    """Tickets opened or resolved since `since`: the SLA and resolution-time dashboards read these."""
+async def ticket_rows(since: datetime, locale: str) -> list[TicketRow]:
+    """Tickets opened or resolved since `since`, categories named in `locale`: the SLA and resolution-time
+    dashboards read these."""
     rows = await (
         Ticket.filter(Q(created_at__gte=since) | Q(resolved_at__gte=since))
         .values("created_at", "sla_deadline", "taken_at", "resolved_at", "status", "category__name",
-                "taken_by__full_name")
+                "category__name_en", "taken_by__full_name")
     )
+    english = locale == "en"
     return [
         TicketRow(r["created_at"], r["sla_deadline"], r["taken_at"], r["resolved_at"], str(r["status"]),
-                  r["category__name"], r["taken_by__full_name"])
+                  (english and r["category__name_en"]) or r["category__name"], r["taken_by__full_name"])
         for r in rows
     ]
 
@@ -335,3 +337,14 @@ async def outcome_rows(since: datetime) -> list[OutcomeRow]:
     rows = await (SearchEvent.filter(Q(deflected=True) | Q(ticket_followed=True), created_at__gte=since)
                   .values("created_at", "deflected", "ticket_followed"))
     return [OutcomeRow(r["created_at"], bool(r["deflected"]), bool(r["ticket_followed"])) for r in rows]
+
+
+@dataclass(frozen=True)
+class RatingRow:
+    rated_at: datetime  # the latest rating of the ticket: changing it moves it to the week of the change
+    score: int
+
+
+async def rating_rows(since: datetime) -> list[RatingRow]:
+    rows = await Rating.filter(updated_at__gte=since).values("updated_at", "score")
+    return [RatingRow(r["updated_at"], int(r["score"])) for r in rows]

@@ -56,7 +56,7 @@ def display_cell(value: Cell, locale: str) -> str:
     if isinstance(value, int):
         return format_decimal(value, locale=locale)
     if isinstance(value, datetime | date):
-        return format_when(value, locale, "short")
+        return format_when(value, locale)
     return value
 
 

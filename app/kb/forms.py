@@ -70,3 +70,15 @@ class DocumentForm(FormModel):
     audience: Choice(Audience) = Field(None, title=N_("Audience"))
     company: OptionalId = Field(None, title=N_("Company"))
     language: ColumnText(Document, "language") = Field("", title=N_("Language"))
+
+
+class ArticleListQuery(QueryModel):
+    """The editors' article list; values outside the lists fall back to "any" in app/kb/listing.py."""
+
+    q: Text(200) = ""
+    category: Text(200) = ""
+    language: Text(5) = ""
+    audience: Text(20) = ""
+    status: Text(20) = ""
+    sort: Text(20) = ""
+    page: Count = 1

@@ -10,7 +10,7 @@ from app.auth import current_user, require_user
 from app.forms import InvalidInput, parse, parse_query, typed
 from app.i18n import _, get_locale
 from app.insights.service import search_that_opened
-from app.kb import service
+from app.kb import listing, service
 from app.kb.access import can_see_faq_image
 from app.kb.content import FAQ_DIR, faq_file, render_article
 from app.kb.diff import diff_rows
@@ -172,6 +172,15 @@ async def editor_queue(request: Request) -> Response:
     })
 
 
+async def editor_articles(request: Request) -> Response:
+    """Every article, published or draft, for editors: filter, search, sort, page, then edit."""
+    page = await listing.editor_articles(listing.ArticleFilters.from_query(request.query_params))
+    return render(request, "kb/editor_articles.html", {
+        "page": page, "f": page.filters, "categories": await Category.all().order_by("position"),
+        "audience_labels": AUDIENCE_LABELS, "audiences": ARTICLE_AUDIENCES, "statuses": listing.STATUSES,
+    })
+
+
 def _draft_from(form: EditorForm) -> service.ArticleDraft:
     return service.ArticleDraft(
         title=form.title, slug=form.slug or service.slugify(form.title), language=form.language,
@@ -285,6 +294,7 @@ routes: list[BaseRoute] = [
     route("/kb/category/{key}", kb_category, Action.BROWSE),
     route("/kb/tag/{tag}", kb_tag, Action.BROWSE),
     route("/kb/editor", editor_queue, Action.EDIT_KB),
+    route("/kb/editor/articles", editor_articles, Action.EDIT_KB),
     route("/kb/editor/new", editor_form, Action.EDIT_KB, methods=["GET", "POST"]),
     route("/kb/editor/preview", editor_preview, Action.EDIT_KB, methods=["POST"]),
     route("/kb/editor/{article_id:id}", editor_form, Action.EDIT_KB, methods=["GET", "POST"]),

@@ -1,8 +1,6 @@
 """Where mail goes: a real SMTP server, or the local sink (one .eml file per message) in development."""
 
 from email.message import EmailMessage
-from email.parser import BytesParser
-from email import policy
 from pathlib import Path
 from typing import Protocol
 from urllib.parse import unquote, urlsplit
@@ -41,7 +39,8 @@ class SmtpTransport:
 
 
 class FileSink:
-    """Development mail sink: every message becomes a file that the admin mail page lists."""
+    """Development mail sink: every message becomes an .eml file (the admin page *Posta* shows the same mails
+    from the outbox)."""
 
     def __init__(self, directory: Path) -> None:
         self.directory = directory
@@ -51,18 +50,6 @@ class FileSink:
         name = f"{datetime.now(UTC):%Y%m%dT%H%M%S%f}-{uuid4().hex[:8]}.eml"
         async with aiofiles.open(self.directory / name, "wb") as handle:
             await handle.write(message.as_bytes())
-
-    def list(self) -> list[Path]:
-        if not self.directory.exists():
-            return []
-        return sorted(self.directory.glob("*.eml"), reverse=True)
-
-    def read(self, name: str) -> EmailMessage | None:
-        path = self.directory / Path(name).name
-        if path.suffix != ".eml" or not path.is_file():
-            return None
-        with path.open("rb") as handle:
-            return BytesParser(policy=policy.default).parse(handle)  # type: ignore[return-value]
 
 
 def make_transport(smtp_url: str, sink_dir: Path) -> Transport:

@@ -21,6 +21,7 @@ from app.insights.models import Purpose
 from app.insights.service import latest_search, open_link, record_search, role_of
 from app.searching import lexicon, service
 from app.searching.forms import LexiconForm, SearchQuery, SuggestQuery
+from app.searching.labels import value_labels
 from app.searching.engine import get_engine
 from app.web import app_settings, flash, read_form, redirect, render
 from app.permissions import Action
@@ -123,6 +124,7 @@ async def search_page(request: Request) -> Response:
         return render(request, "search/results.html", {**context, "unavailable": True}, status_code=503)
     event_id = await _search_event(request, params, result.total)
     context.update(result=result, tabs=tabs, last_page=service.last_page(result.total, PER_PAGE),
+                   labels=await value_labels(i18n.get_locale()),
                    new_ticket_url="/tickets/new?" + urlencode({"title": params.q}),
                    hit_links=hit_links(event_id, result.hits))
     return render(request, "search/results.html", context)
@@ -142,12 +144,13 @@ async def _search_event(request: Request, params: SearchParams, total: int) -> i
 
 
 async def suggest(request: Request) -> Response:
-    """The header box's list: empty for visitors, for an empty box, and while the engine is down."""
+    """The header box's list, of what the caller may see (a visitor: public knowledge); empty for an empty box
+    and while the engine is down."""
     user = current_user(request)
     text = parse_query(SuggestQuery, request.query_params).q
     hits: list[Hit] = []
     event_id = None
-    if user is not None and not user.must_change_password and text.strip():
+    if (user is None or not user.must_change_password) and text.strip():
         with contextlib.suppress(EngineUnavailable):
             result = await service.search_for(app_settings(request), user, text, purpose="suggest",
                                               per_page=service.SUGGESTIONS)
@@ -211,7 +214,7 @@ async def admin_lexicon(request: Request) -> Response:
 
 
 routes = [
-    route("/search", search_page, Action.USE_PORTAL),
+    route("/search", search_page, Action.BROWSE),  # a visitor finds public knowledge; the search layer filters
     route("/search/suggest", suggest, Action.BROWSE),
     route("/admin/search", admin_search, Action.ADMINISTER),
     route("/admin/search/lexicon", admin_lexicon, Action.ADMINISTER, methods=["POST"]),

@@ -12,7 +12,7 @@ from tortoise.queryset import QuerySet
 
 from app.accounts.models import User
 from app.tickets.models import Ticket
-from app.tickets.workflow import Actor
+from app.tickets.workflow import Actor, Status
 
 TICKET_REF = re.compile(r"^(?:TT(?P<number>[0-9]{1,9})|(?P<id>[0-9]{1,9}))$", re.IGNORECASE)
 
@@ -35,6 +35,11 @@ def can_see(user: User, ticket: Ticket) -> bool:
     if user.is_staff or ticket.requester_id == user.id:
         return True
     return sees_company_tickets(user) and ticket.company_id is not None and ticket.company_id == user.company_id
+
+
+def can_rate(user: User, ticket: Ticket) -> bool:
+    """Only the requester rates, once his ticket is closed (rating again changes his rating)."""
+    return ticket.requester_id == user.id and ticket.status is Status.CHIUSO
 
 
 def actor_for(user: User) -> Actor:

@@ -30,7 +30,9 @@ async def ticket_lists(request: Request) -> Response:
     try:
         posted = parse(ListsForm, form)
         if posted.action == "add":
-            await lists.add_list_entry(posted.kind, posted.name)
+            await lists.add_list_entry(posted.kind, posted.name, posted.name_en)
+        elif posted.action == "rename" and posted.id is not None:
+            await lists.rename_list_entry(posted.kind, posted.id, posted.name, posted.name_en)
         elif posted.action == "toggle" and posted.id is not None:
             await lists.toggle_list_entry(posted.kind, posted.id)
         elif posted.action == "add_closure":

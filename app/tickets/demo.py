@@ -17,9 +17,11 @@ from app.tickets.service import SEARCH_SOURCE, business_calendar
 from app.tickets.sla import sla_deadline
 from app.tickets.workflow import Status, TicketType
 
-CATEGORIES = ("Albo pretorio", "Protocollo", "Paghe e stipendi", "Accesso e credenziali", "Stampe e report",
-              "Anagrafe")
-PRODUCTS = ("Albo Online", "Protocollo Web", "Cedolini Web", "Portale dipendenti", "Contabilità Enti")
+CATEGORIES = {"Albo pretorio": "Official notice board", "Protocollo": "Document register",
+              "Paghe e stipendi": "Payroll", "Accesso e credenziali": "Access and credentials",
+              "Stampe e report": "Printing and reports", "Anagrafe": "Civil registry"}
+PRODUCTS = {"Albo Online": "Online Notice Board", "Protocollo Web": "Web Register", "Cedolini Web": "Web Payslips",
+            "Portale dipendenti": "Employee portal", "Contabilità Enti": "Public Body Accounting"}
 MARCO, GIULIA = "tecnico@sportello.example", "tecnica2@sportello.example"
 MARIO, LAURA, ANNA = ("mario.rossi@comune.valdora.example", "laura.bianchi@comune.valdora.example",
                       "anna.verdi@studiobellini.example")
@@ -176,8 +178,10 @@ async def _create(spec: DemoTicket, categories: dict[str, Category], products: d
 
 
 async def load_demo_tickets() -> None:
-    categories = {name: (await Category.get_or_create(name=name))[0] for name in CATEGORIES}
-    products = {name: (await Product.get_or_create(name=name))[0] for name in PRODUCTS}
+    categories = {name: (await Category.update_or_create(name=name, defaults={"name_en": english}))[0]
+                  for name, english in CATEGORIES.items()}
+    products = {name: (await Product.update_or_create(name=name, defaults={"name_en": english}))[0]
+                for name, english in PRODUCTS.items()}
     for spec in TICKETS:
         await _create(spec, categories, products)
     duplicate = await Ticket.get_or_none(title="Segnalazione doppia: albo non aggiornato")

@@ -13,7 +13,9 @@ from app.tickets import service
 from app.tickets.access import actor_for
 from app.tickets.choices import LabelledStrEnum, Priority, Severity
 from app.tickets.listing import ticket_sla
-from app.tickets.models import Attachment, Category, Comment, EventKind, Product, Ticket, TicketEvent, WorkLog
+from app.tickets.models import (Attachment, Category, Comment, EventKind, Product, Rating, Ticket, TicketEvent,
+                                WorkLog)
+from app.tickets.rating import SCORES
 from app.tickets.promote import is_promotable, promoted
 from app.tickets.submissions import new_key
 from app.tickets.workflow import Actor, Event, Status, TicketType, allowed_events, can
@@ -123,6 +125,9 @@ async def detail_context(user: User, ticket: Ticket) -> dict[str, Any]:
         "duration": duration,
         "today": service.local_today().isoformat(),
         "submission_key": new_key(),  # the comment form's one-time key
+        "rating": await Rating.get_or_none(ticket_id=ticket.id),
+        "can_rate": allowed(user, Action.RATE_TICKET, ticket),
+        "scores": SCORES,
     }
     if staff:
         context.update(

@@ -8,6 +8,7 @@ from app.forms import (
     Checkbox, Choice, ColumnText, Count, FormModel, Hours, Id, OptionalDate, OptionalHours, OptionalId, QueryModel, Text,
 )
 from app.i18n import N_
+from app.tickets.rating import MAX_COMMENT_CHARS as MAX_RATING_COMMENT
 from app.kb.models import Audience
 from app.tickets import submissions
 from app.tickets.choices import Priority, Severity
@@ -79,11 +80,12 @@ class DuplicateForm(FormModel):
 
 
 class ListsForm(FormModel):
-    """/admin/ticket-lists: one form per action (add or toggle an entry, add or remove a closure day)."""
+    """/admin/ticket-lists: one form per action (add, rename or toggle an entry, add or remove a closure day)."""
 
-    action: Literal["add", "toggle", "add_closure", "remove_closure"] = Field(title=N_("Action"))
+    action: Literal["add", "rename", "toggle", "add_closure", "remove_closure"] = Field(title=N_("Action"))
     kind: Literal["category", "product", ""] = Field("", title=N_("List"))
     name: ColumnText(Category, "name") = Field("", title=N_("Name"))
+    name_en: ColumnText(Category, "name_en") = Field("", title=N_("English name"))
     day: OptionalDate = Field(None, title=N_("Day"))
     reason: ColumnText(Closure, "reason") = Field("", title=N_("Reason"))
     id: OptionalId = None
@@ -116,3 +118,8 @@ class HitQuery(QueryModel):
 class HitForm(FormModel):
     hit: Text(64) = Field("", title=N_("Result"))
     event: OptionalId = Field(None, title=N_("Search"))
+
+
+class RatingForm(FormModel):
+    score: Text(1) = Field("", title=N_("Score"))
+    comment: Text(MAX_RATING_COMMENT) = Field("", title=N_("Comment"))

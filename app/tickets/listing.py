@@ -32,10 +32,12 @@ SORTS: Mapping[str, str] = {
 # Choice columns sort in their own order (urgent first, statuses as the workflow goes), not by code.
 RANKED_SORTS: Mapping[str, type[LabelledStrEnum]] = {"priority": Priority, "status": Status, "type": TicketType}
 SORT_RANK = "sort_rank"
-# Column filters: query-string name -> how it narrows the query.
-TEXT_FILTERS: Mapping[str, str] = {
-    "f_title": "title__icontains", "f_category": "category__name__icontains",
-    "f_product": "product__name__icontains", "f_requester": "requester__full_name__icontains",
+# Column filters: query-string name -> the lookups narrowing the query (any one matching); lists match either name.
+TEXT_FILTERS: Mapping[str, tuple[str, ...]] = {
+    "f_title": ("title__icontains",),
+    "f_category": ("category__name__icontains", "category__name_en__icontains"),
+    "f_product": ("product__name__icontains", "product__name_en__icontains"),
+    "f_requester": ("requester__full_name__icontains",),
 }
 CHOICE_FILTERS: Mapping[str, str] = {"f_status": "status", "f_priority": "priority", "f_type": "ticket_type"}
 VIEWS = ("open", "closed")
@@ -115,16 +117,17 @@ def _number_filter(text: str) -> Q | None:
 
 def _global_filter(text: str) -> Q:
     where = (Q(title__icontains=text) | Q(description__icontains=text) | Q(requester__full_name__icontains=text)
-             | Q(category__name__icontains=text) | Q(product__name__icontains=text))
+             | Q(category__name__icontains=text) | Q(category__name_en__icontains=text)
+             | Q(product__name__icontains=text) | Q(product__name_en__icontains=text))
     number = _number_filter(text)
     return where | number if number is not None else where
 
 
 def filter_query(params: ListParams) -> Q:
     where = Q()
-    for name, lookup in TEXT_FILTERS.items():
+    for name, lookups in TEXT_FILTERS.items():
         if params.filters.get(name):
-            where &= Q(**{lookup: params.filters[name]})
+            where &= Q(*(Q(**{lookup: params.filters[name]}) for lookup in lookups), join_type="OR")
     for name, column in CHOICE_FILTERS.items():
         if params.filters.get(name):
             where &= Q(**{column: params.filters[name]})

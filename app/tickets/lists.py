@@ -3,27 +3,52 @@
 from datetime import date
 
 from app.i18n import N_
-from app.tickets.models import Category, Closure, Product
-from app.tickets.service import TicketError
+from tortoise.transactions import in_transaction
+
+from app.searching.outbox import enqueue
+from app.tickets.models import Category, Closure, Product, Ticket
+from app.tickets.service import SEARCH_SOURCE, TicketError
 
 LIST_MODELS: dict[str, type[Category] | type[Product]] = {"category": Category, "product": Product}
 
 
-async def add_list_entry(kind: str, name: str) -> None:
+def _model(kind: str) -> type[Category] | type[Product]:
     model = LIST_MODELS.get(kind)
     if model is None:
         raise TicketError(N_("Unknown list."))
+    return model
+
+
+async def _check_names(model: type[Category] | type[Product], name: str, entry_id: int | None = None) -> None:
     if not name:
-        raise TicketError(N_("Enter a name of at most 100 characters."))
-    if await model.filter(name__iexact=name).exists():
+        raise TicketError(N_("Enter an Italian name, and an English one if you like, of at most 100 characters."))
+    if await model.filter(name__iexact=name).exclude(id=entry_id or 0).exists():
         raise TicketError(N_("This name is already in the list."))
-    await model.create(name=name)
+
+
+async def add_list_entry(kind: str, name: str, name_en: str = "") -> None:
+    model = _model(kind)
+    await _check_names(model, name)
+    await model.create(name=name, name_en=name_en)
+
+
+async def rename_list_entry(kind: str, entry_id: int, name: str, name_en: str) -> None:
+    """New names for an entry; its tickets are indexed again, since search shows and filters by the name."""
+    model = _model(kind)
+    entry = await model.get_or_none(id=entry_id)
+    if entry is None:
+        raise TicketError(N_("Unknown list."))
+    await _check_names(model, name, entry.id)
+    async with in_transaction():
+        entry.name, entry.name_en = name, name_en
+        await entry.save(update_fields=["name", "name_en"])
+        for ticket_id in await Ticket.filter(**{f"{kind}_id": entry.id}).values_list("id", flat=True):
+            await enqueue(SEARCH_SOURCE, ticket_id)
 
 
 async def toggle_list_entry(kind: str, entry_id: int) -> None:
     """Entries are switched off rather than deleted, so old tickets keep their category and product."""
-    model = LIST_MODELS.get(kind)
-    entry = await model.get_or_none(id=entry_id) if model is not None else None
+    entry = await _model(kind).get_or_none(id=entry_id)
     if entry is None:
         raise TicketError(N_("Unknown list."))
     entry.active = not entry.active

@@ -53,9 +53,28 @@ attach_labels(
 )
 
 
-class Category(Model):
+class NamedInTwoLanguages:
+    """A list entry with an Italian name (the key it is known by: unique, indexed for search) and an English
+    one; an entry without an English name shows the Italian one."""
+
+    name: str
+    name_en: str
+
+    def label_for(self, locale: str) -> str:
+        return self.name_en if locale == "en" and self.name_en else self.name
+
+    @property
+    def label(self) -> str:
+        """The name in the current request's locale."""
+        from app.i18n import get_locale
+
+        return self.label_for(get_locale())
+
+
+class Category(Model, NamedInTwoLanguages):
     id = fields.IntField(primary_key=True)
-    name = fields.CharField(max_length=100, unique=True)
+    name = fields.CharField(max_length=100, unique=True)  # Italian
+    name_en = fields.CharField(max_length=100, default="", db_default="", description="English name")
     active = fields.BooleanField(default=True)
 
     class Meta:
@@ -63,9 +82,10 @@ class Category(Model):
         ordering = ["name"]
 
 
-class Product(Model):
+class Product(Model, NamedInTwoLanguages):
     id = fields.IntField(primary_key=True)
-    name = fields.CharField(max_length=100, unique=True)
+    name = fields.CharField(max_length=100, unique=True)  # Italian
+    name_en = fields.CharField(max_length=100, default="", db_default="", description="English name")
     active = fields.BooleanField(default=True)
 
     class Meta:
@@ -275,3 +295,27 @@ class Submission(Model):
 
     class Meta:
         table = "ticket_submission"
+
+
+class Rating(Model):
+    """The requester's satisfaction with a closed ticket: 1 to 5 and an optional comment, one per ticket
+    (rating again changes it)."""
+
+    id = fields.IntField(primary_key=True)
+    ticket: fields.OneToOneRelation[Ticket] = fields.OneToOneField(
+        "tickets.Ticket", related_name="rating", on_delete=fields.CASCADE
+    )
+    rated_by: fields.ForeignKeyNullableRelation["User"] = fields.ForeignKeyField(
+        "accounts.User", related_name="ticket_ratings", null=True, on_delete=fields.SET_NULL
+    )
+    score = fields.SmallIntField(description="1 (very unhappy) to 5 (very happy)")
+    comment = fields.TextField(default="")
+    created_at = fields.DatetimeField(auto_now_add=True)
+    updated_at = fields.DatetimeField(auto_now=True)
+
+    ticket_id: int
+    rated_by_id: int | None
+
+    class Meta:
+        table = "ticket_rating"
+        indexes = (("updated_at",),)

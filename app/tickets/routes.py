@@ -14,9 +14,9 @@ from app.auth import require_user
 from app.forms import InvalidInput, parse, parse_query, typed
 from app.i18n import N_, _
 from app.insights.service import record_ticket_opened
-from app.tickets import admin_routes, listing, service, submissions
+from app.tickets import admin_routes, listing, rating, rating_routes, service, submissions
 from app.tickets.forms import AssignForm, CommentForm, DetailsForm, DuplicateForm, NewTicketForm, NewTicketQuery, \
-    TransitionForm, WorklogForm
+    RatingForm, TransitionForm, WorklogForm
 from app.tickets.access import can_see, sees_company_tickets, ticket_for
 from app.tickets.choices import Priority, Severity
 from app.tickets.detail import detail_context, visible_attachments
@@ -206,7 +206,20 @@ async def post_transition(request: Request, user: User, ticket: Ticket) -> Respo
     status = await service.transition(app_settings(request), user, ticket, posted.event, posted.version,
                                       posted.resolution, posted.planned_for)
     flash(request, _("Status: %(status)s.", status=status.label), "success")
+    if posted.event is Event.CONFIRM_RESOLVED:  # the requester confirmed the solution: ask how it went
+        return redirect(f"/tickets/{ticket.code}#rating")
     return redirect(f"/tickets/{ticket.code}")
+
+
+@ticket_action
+async def post_rating(request: Request, user: User, ticket: Ticket) -> Response:
+    posted = parse(RatingForm, await read_form(request))
+    try:
+        await rating.rate(user, ticket, posted.score, posted.comment)
+    except rating.RatingError as error:
+        raise service.TicketError(str(error)) from None  # shown on the ticket page, like a refused action
+    flash(request, _(rating_routes.THANKS), "success")
+    return redirect(f"/tickets/{ticket.code}#rating")
 
 
 @ticket_action
@@ -261,7 +274,9 @@ routes = [
     route("/tickets/{ref}/details", post_details, Action.WORK_TICKET, methods=["POST"]),
     route("/tickets/{ref}/worklog", post_worklog, Action.WORK_TICKET, methods=["POST"]),
     route("/tickets/{ref}/duplicate", post_duplicate, Action.WORK_TICKET, methods=["POST"]),
+    route("/tickets/{ref}/rating", post_rating, Action.RATE_TICKET, methods=["POST"]),
     *suggestion_routes,
 ]
 routes += admin_routes.routes
+routes += rating_routes.routes
 routes += [*similar_routes, *promote_routes]

@@ -22,6 +22,7 @@ from app.permissions import Action, allowed
 from app.searching.outbox import enqueue
 from app.settings import Settings
 from app.tickets import notify, submissions
+from app.tickets.rating import rating_link
 from app.tickets.access import actor_for, parse_ref
 from app.tickets.attachment_text import initial_text_status, text_queued
 from app.tickets.choices import Priority, Severity
@@ -412,11 +413,14 @@ async def transition(
 
 
 async def _mail_status(settings: Settings, user: User | None, ticket: Ticket, old_status: Status) -> None:
-    context = {"actor": user, "old_status": old_status}
+    context: dict[str, object] = {"actor": user, "old_status": old_status}
     if user is None or user.is_staff:
         template = {Status.RISOLTO: "ticket_resolved"}.get(ticket.status, "ticket_status")
         if user is None:
             template = "ticket_auto_closed"
+            # Only the requester's copy carries the link: it rates as him, without logging in.
+            requester = await User.get(id=ticket.requester_id)
+            context["rating_links"] = {requester.email: rating_link(settings, ticket)}
         await notify.send(settings, template, await notify.requester_side(ticket, exclude=user), ticket, context)
     else:
         await notify.send(settings, "ticket_status", await notify.staff_side(settings, ticket, exclude=user),

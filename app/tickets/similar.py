@@ -19,6 +19,8 @@ from app.tickets.access import ticket_for
 from app.tickets.detail import status_label
 from app.tickets.models import Ticket
 from app.web import app_settings, render
+from app.searching.labels import value_labels
+from app.i18n import get_locale
 from app.permissions import Action, allowed
 from app.routing import route
 from search.types import EngineUnavailable, Hit
@@ -111,7 +113,8 @@ async def similar_panel(request: Request) -> Response:
     try:
         if allowed(user, Action.SEARCH_EVERYTHING):
             panel = await staff_panel(settings, user, ticket)
-            context.update(panel=panel, links={hit.id: _link(settings, hit) for hit in panel.knowledge})
+            context.update(panel=panel, links={hit.id: _link(settings, hit) for hit in panel.knowledge},
+                           labels=await value_labels(get_locale()))
         else:
             context["hits"] = await requester_suggestions(settings, user, ticket)
     except EngineUnavailable:

@@ -45,11 +45,12 @@ async def test_admin_manages_companies(client: httpx.AsyncClient) -> None:
     await log_in(client, "boss@example.it")
     bad = await client.post("/admin/companies/new", data={"name": "Nuova", "support_start": "31/12/2026"})
     assert bad.status_code == 400 and await Company.all().count() == 0
-    ok = await client.post("/admin/companies/new", data={"name": "Nuova Srl", "vat_number": "123",
+    ok = await client.post("/admin/companies/new", data={"name": "Nuova Srl", "vat_number": "IT 01234560983",
                                                          "support_end": "2027-06-30", "shares_tickets": "on"})
     assert ok.status_code == 303
     company = await Company.get(name="Nuova Srl")
     assert str(company.support_end) == "2027-06-30" and company.shares_tickets
+    assert company.vat_number == "01234560983"
     listing = Page((await client.get("/admin/companies")).text)
     assert "Nuova Srl" in listing.text
     assert (await client.get("/admin/companies/9999")).status_code == 404

@@ -18,10 +18,14 @@ async def test_request_waits_for_approval_then_mails_the_link(client: httpx.Asyn
     assert "Sara Gialli" in smtp.mailbox.last_to("boss@example.it")["Subject"]
 
     await log_in(client, "boss@example.it")
-    pending = Page((await client.get("/admin/users?status=pending")).text)
+    listing = await client.get("/admin/users?status=pending")
+    pending = Page(listing.text)
     assert "Sara Gialli" in pending.text and "Boss" not in pending.text
-    await client.post(f"/admin/users/{applicant.id}", data={"full_name": "Sara Gialli", "status": "active",
-                                                            "is_requester": "on"})
+    assert f'<form method="post" action="/admin/users/{applicant.id}/approve"' in listing.text
+    approved = await client.post(f"/admin/users/{applicant.id}/approve", follow_redirects=True)
+    assert "Richiesta approvata" in " ".join(Page(approved.text).alerts)
+    again = await client.post(f"/admin/users/{applicant.id}/approve", follow_redirects=True)
+    assert "già stata gestita" in " ".join(Page(again.text).alerts)  # one link, not two
     await client.post("/logout")
     await smtp.deliver()
     link = link_in(smtp.mailbox.last_to("sara.gialli@comune.example"), "/password/set/")
@@ -70,3 +74,32 @@ async def test_registration_is_rate_limited(client: httpx.AsyncClient) -> None:
              for i in range(6)]
     assert codes == [303] * 5 + [429]
     assert await User.all().count() == 5
+
+
+async def test_a_refused_request_is_told_by_mail_and_may_ask_again(client: httpx.AsyncClient,
+                                                                    smtp: SmtpServer) -> None:
+    await make_user("boss@example.it", is_admin=True)
+    await client.post("/register", data=FORM)
+    applicant = await User.get(email="sara.gialli@comune.example")
+    await log_in(client, "boss@example.it")
+    edit_page = await client.get(f"/admin/users/{applicant.id}")
+    assert f'action="/admin/users/{applicant.id}/reject"' in edit_page.text and 'name="status"' not in edit_page.text
+    refused = await client.post(f"/admin/users/{applicant.id}/reject", follow_redirects=True)
+    assert "Richiesta rifiutata" in " ".join(Page(refused.text).alerts)
+    assert not await User.exists(email="sara.gialli@comune.example")
+    await smtp.deliver()
+    told = smtp.mailbox.last_to("sara.gialli@comune.example")
+    assert "non è stata accettata" in told["Subject"] and "Sara Gialli" in text_of(told)
+    assert (await client.post("/admin/users/9999/reject")).status_code == 404
+    await client.post("/logout")
+    await client.post("/register", data=FORM)
+    assert (await User.get(email="sara.gialli@comune.example")).status is UserStatus.PENDING
+
+
+async def test_a_pending_request_cannot_be_activated_by_the_edit_form(client: httpx.AsyncClient) -> None:
+    await make_user("boss@example.it", is_admin=True)
+    await client.post("/register", data=FORM)
+    applicant = await User.get(email="sara.gialli@comune.example")
+    await log_in(client, "boss@example.it")
+    await client.post(f"/admin/users/{applicant.id}", data={"full_name": "Sara Gialli", "status": "active"})
+    assert (await User.get(id=applicant.id)).status is UserStatus.PENDING  # approval goes through its button

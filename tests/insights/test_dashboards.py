@@ -160,16 +160,17 @@ async def test_dashboard_numbers_on_hand_made_tickets(client: httpx.AsyncClient)
     assert [r for r in deflection if r[0] == dashboards.week_of(last_week)] == [
         [dashboards.week_of(last_week), "3", "1", "75"]]
     html = (await client.get("/insights/dashboard")).text
-    assert html.count('role="img"') == 5 and 'data-value="3"' in html  # the backlog bar of Risolto
+    assert html.count('role="img"') == 6 and 'data-value="3"' in html  # the backlog bar of Risolto
 
 
 async def test_dashboard_charts_are_accessible_images_with_their_tables(client: httpx.AsyncClient) -> None:
     await make_user("boss@example.it", is_admin=True)
     await log_in(client, "boss@example.it")
     html = (await client.get("/insights/dashboard")).text
-    assert html.count('role="img"') == 3 and html.count("<desc id=") == 3  # no SLA yet: no group charts
-    assert html.count("<table>") == 3 and html.count("Scarica CSV") == 6
+    assert html.count('role="img"') == 4 and html.count("<desc id=") == 4  # no SLA, no rating yet: no group charts
+    assert html.count("<table>") == 5 and html.count("Scarica CSV") == 8
     assert html.count("Ancora nessun ticket da misurare.") == 2 and "Nessun ticket risolto in questo periodo." in html
+    assert "Nessun ticket è stato valutato in questo periodo." in html
 
 
 async def test_requesters_and_editors_get_404_on_the_dashboard(client: httpx.AsyncClient) -> None:

@@ -108,15 +108,6 @@ async def test_odd_parameters_fall_back_to_defaults(client: httpx.AsyncClient, s
     assert empty.status_code == 200 and "Scrivi qualche parola" in Page(empty.text).text
 
 
-async def test_search_needs_a_login_and_suggestions_stay_empty_for_visitors(client: httpx.AsyncClient,
-                                                                            settings: Settings) -> None:
-    await index(settings, document("faq:1", "Protocollo informatico"))
-    response = await client.get("/search", params={"q": "protocollo"})
-    assert response.status_code == 303 and response.headers["location"] == "/login?next=/search%3Fq%3Dprotocollo"
-    suggestions = await client.get("/search/suggest", params={"q": "protocollo"})
-    assert suggestions.status_code == 200 and "Protocollo" not in suggestions.text
-
-
 async def test_suggestions_are_options_linking_to_the_hits(client: httpx.AsyncClient, settings: Settings) -> None:
     await requester_logged_in(client)
     await index(settings, *(document(f"faq:{n}", f"Protocollo {n}") for n in range(1, 10)),
