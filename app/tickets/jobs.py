@@ -1,5 +1,6 @@
-"""Background work of tickets: the automatic close of resolved tickets, the text of their attachments, and the
-cleanup of upload folders (ticket attachments and documents: both are stored by app/uploads.py)."""
+"""Background work of tickets: the automatic close of resolved tickets, the text of their attachments, the
+cleanup of upload folders (ticket attachments and documents: both are stored by app/uploads.py) and of old
+one-time submission keys."""
 
 from pathlib import Path
 
@@ -7,7 +8,7 @@ from app.jobs import Job
 from app.kb.documents import documents_dir
 from app.kb.models import Document
 from app.settings import Settings
-from app.tickets import attachment_text
+from app.tickets import attachment_text, submissions
 from app.tickets.models import Attachment
 from app.tickets.service import attachments_dir, auto_close_resolved
 from app.uploads import KnownNames, Sweep, sweep
@@ -17,6 +18,7 @@ AUTO_CLOSE_INTERVAL_SECONDS = 300.0
 TEXT_EXTRACTION_INTERVAL_SECONDS = 60.0
 # The first run is at startup; partials become removable after an hour, so a quarter of that is prompt enough.
 UPLOAD_CLEANUP_INTERVAL_SECONDS = 900.0
+SUBMISSION_CLEANUP_INTERVAL_SECONDS = 3600.0
 NAMES_PER_QUERY = 500
 
 
@@ -47,4 +49,5 @@ def jobs(settings: Settings) -> list[Job]:
         Job("ticket-attachment-text", lambda: attachment_text.extract_pending(attachments_dir(settings)),
             interval=TEXT_EXTRACTION_INTERVAL_SECONDS, wake=attachment_text.text_queued),
         Job("upload-cleanup", lambda: clean_uploads(settings), interval=UPLOAD_CLEANUP_INTERVAL_SECONDS),
+        Job("submission-key-cleanup", submissions.forget_old, interval=SUBMISSION_CLEANUP_INTERVAL_SECONDS),
     ]

@@ -8,11 +8,15 @@ the other transaction fails on the constraint, rolls back whole, and then finds 
 
 import re
 import secrets
+from datetime import UTC, datetime, timedelta
 
 from app.accounts.models import User
 from app.tickets.models import Comment, Submission, Ticket
 
 KEY_FIELD = "submission"
+# A repeat comes within seconds (a double click) or minutes (a retry); a form kept open longer than this and
+# sent again creates anew.
+KEPT_FOR = timedelta(days=2)
 _KEY = re.compile(r"[A-Za-z0-9_-]{16,64}")
 
 
@@ -34,3 +38,8 @@ async def remember(user: User, key: str, ticket: Ticket, comment: Comment | None
     if key:
         await Submission.create(key=key, user_id=user.id, ticket_id=ticket.id,
                                 comment_id=comment.id if comment else None)
+
+
+async def forget_old(now: datetime | None = None) -> int:
+    """Delete the keys older than KEPT_FOR; returns how many."""
+    return await Submission.filter(created_at__lt=(now or datetime.now(UTC)) - KEPT_FOR).delete()

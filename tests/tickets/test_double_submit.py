@@ -2,11 +2,14 @@
 both answers lead to it (the real app over HTTP, without JavaScript; the real database's unique constraint)."""
 
 import asyncio
+from datetime import timedelta
 from pathlib import Path
 
 import httpx
 
 from app.settings import Settings
+from app.tickets import submissions
+from app.tickets.service import now_utc
 from app.tickets.models import Attachment, Comment, Submission, Ticket
 from tests.support import Page, log_in
 from tests.tickets.helpers import open_ticket, people
@@ -97,3 +100,14 @@ async def test_a_key_of_another_form_or_person_creates_nothing(client: httpx.Asy
     bad = await client.post(f"/tickets/{ticket.code}/comments", data={"body": "Secondo", "submission": "<x>"})
     assert bad.status_code == 400 and await Comment.filter(ticket_id=ticket.id).count() == 1
     assert await Ticket.all().count() == 1
+
+
+async def test_keys_older_than_two_days_are_forgotten_and_newer_ones_kept(settings: Settings, db: None) -> None:
+    _company, mario, _laura, _tech = await people()
+    old_ticket, new_ticket = await open_ticket(settings, mario), await open_ticket(settings, mario)
+    await submissions.remember(mario, submissions.new_key(), old_ticket)
+    await submissions.remember(mario, submissions.new_key(), new_ticket)
+    await Submission.filter(ticket_id=old_ticket.id).update(created_at=now_utc() - timedelta(days=3))
+    assert await submissions.forget_old() == 1
+    assert await Submission.filter(ticket_id=new_ticket.id).count() == 1
+    assert await Ticket.filter(id=old_ticket.id).exists()  # only the key goes
