@@ -9,8 +9,8 @@ import httpx
 
 from app.settings import Settings
 from app.tickets import submissions
-from app.tickets.service import now_utc
 from app.tickets.models import Attachment, Comment, Submission, Ticket
+from app.tickets.service import now_utc
 from tests.support import Page, log_in
 from tests.tickets.helpers import open_ticket, people
 
