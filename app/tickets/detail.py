@@ -7,6 +7,7 @@ from typing import Any
 from tortoise.queryset import QuerySet
 
 from app.accounts.models import User
+from app.canned.service import replies_for
 from app.i18n import N_, _
 from app.permissions import Action, allowed
 from app.tickets import service
@@ -124,6 +125,8 @@ async def detail_context(user: User, ticket: Ticket) -> dict[str, Any]:
         "today": service.local_today().isoformat(),
         "submission_key": new_key(),  # the comment form's one-time key
     }
+    if allowed(user, Action.WORK_TICKET, ticket):
+        context["canned_replies"] = await replies_for(user)
     if staff:
         context.update(
             work_logs=await WorkLog.filter(ticket_id=ticket.id).select_related("technician"),
