@@ -152,6 +152,9 @@ def pages(w: World) -> list[Expect]:
         Expect("/admin/mail", frozenset({"admin"})),
         Expect("/admin/search", frozenset({"admin"})),
         Expect("/admin/ticket-lists", frozenset({"admin"})),
+        Expect("/admin/webhooks", frozenset({"admin"})),
+        Expect("/preferences/api-tokens", SIGNED_IN),
+        Expect("/canned", TECHNICIANS),
     ]
 
 
