@@ -115,12 +115,15 @@ class TicketDetail(TicketSummary):
     attachments: list[AttachmentOut]
 
 
-class TicketList(BaseModel):
-    tickets: list[TicketSummary]
+class Paged(BaseModel):
     total: int
     page: int
     pages: int
     size: int
+
+
+class TicketList(Paged):
+    tickets: list[TicketSummary]
 
 
 # ---- knowledge base ----
@@ -149,12 +152,8 @@ class ArticleDetail(ArticleSummary):
     translation_slug: str
 
 
-class ArticleList(BaseModel):
+class ArticleList(Paged):
     articles: list[ArticleSummary]
-    total: int
-    page: int
-    pages: int
-    size: int
 
 
 # ---- search ----

@@ -10,6 +10,10 @@ from app.webhooks.events import deliveries_queued
 POLL_SECONDS = 5.0
 
 
+async def send_due() -> int:
+    async with httpx.AsyncClient() as client:  # closed every round, so shutdown leaves no connection behind
+        return await deliver_due(client)
+
+
 def jobs(settings: Settings) -> list[Job]:
-    client = httpx.AsyncClient()  # one connection pool for the life of the process
-    return [Job("webhooks", lambda: deliver_due(client), interval=POLL_SECONDS, wake=deliveries_queued)]
+    return [Job("webhooks", send_due, interval=POLL_SECONDS, wake=deliveries_queued)]
