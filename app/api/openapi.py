@@ -29,7 +29,7 @@ class Operation:
     status: int = 200
     query: type[BaseModel] | None = None
     body: type[BaseModel] | None = None
-    errors: tuple[int, ...] = (401, 403, 404)
+    errors: tuple[int, ...] = (401, 403, 404, 429)
 
     @property
     def openapi_path(self) -> str:

@@ -233,7 +233,7 @@ OPERATIONS: list[Operation] = [
               "One FAQ article: Markdown and rendered HTML", ArticleDetail),
     Operation("GET", "/search", search, Action.USE_PORTAL, Scope.READ,
               "The portal's search, as the caller would see it", SearchResults, query=SearchQueryParams,
-              errors=(401, 403, 404, 503)),
+              errors=(401, 403, 404, 429, 503)),
 ]
 
 routes = [
