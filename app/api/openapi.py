@@ -55,6 +55,11 @@ def _parameters(op: Operation) -> list[dict[str, Any]]:
     params = [{"name": part.strip("{}").split(":")[0], "in": "path", "required": True,
                "schema": {"type": "integer"} if ":int" in part else {"type": "string"}}
               for part in op.path.split("/") if part.startswith("{")]
+    if op.body is not None:
+        params.append({"name": "Idempotency-Key", "in": "header", "required": False,
+                       "description": "Sent again with the same key, the call creates nothing new and answers "
+                                      "what the first call created",
+                       "schema": {"type": "string", "pattern": "^[A-Za-z0-9_-]{16,64}$"}})
     if op.query is not None:
         schema = op.query.model_json_schema(ref_template=REF)
         required = set(schema.get("required", []))

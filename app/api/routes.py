@@ -24,7 +24,7 @@ from app.kb.models import Article, ArticleVersion
 from app.permissions import Action, allowed
 from app.searching.service import search_for
 from app.settings import Settings
-from app.tickets import listing
+from app.tickets import listing, submissions
 from app.tickets import service as tickets
 from app.tickets.access import ticket_for
 from app.tickets.detail import visible_attachments
@@ -111,25 +111,37 @@ async def _requester(user: User, requester_id: int | None) -> User | None:
     return found
 
 
+def _idempotency_key(request: Request) -> str:
+    """`Idempotency-Key`: the forms' one-time key, so a retried POST creates one ticket or comment."""
+    key = request.headers.get("idempotency-key", "").strip()
+    if key and not submissions.is_valid(key):
+        raise ApiError(400, "Idempotency-Key must be 16 to 64 letters, digits, '-' or '_'.",
+                       [FieldError(field="Idempotency-Key", message="16 to 64 of A-Z a-z 0-9 - _")])
+    return key
+
+
 async def create_ticket(request: Request, user: User) -> Response:
+    key = _idempotency_key(request)
     data = parse_model(TicketCreate, await json_body(request))
     values = {"title": data.title, "description": data.description, "ticket_type": data.ticket_type.value,
               "priority": data.priority.value, "severity": data.severity.value,
               "category": str(data.category_id or ""), "product": str(data.product_id or "")}
     ticket_input = await tickets.ticket_input(values)
     requester = await _requester(user, data.requester_id)
-    ticket = await tickets.create_ticket(app_settings(request), user, ticket_input, requester)
+    ticket = await tickets.create_ticket(app_settings(request), user, ticket_input, requester, submission=key)
     loaded = await ticket_for(user, ticket.code)
     return _json(await _detail(request, user, loaded), status=201)
 
 
 async def create_comment(request: Request, user: User) -> Response:
     ticket = await ticket_for(user, request.path_params["ref"])
+    key = _idempotency_key(request)
     data = parse_model(CommentCreate, await json_body(request))
     if data.internal and not allowed(user, Action.WRITE_INTERNAL_NOTE, ticket):
         raise ApiError(400, "Only technicians write internal notes.",
                        [FieldError(field="internal", message="Leave it out or false.")])
-    comment = await tickets.add_comment(app_settings(request), user, ticket, data.body, internal=data.internal)
+    comment = await tickets.add_comment(app_settings(request), user, ticket, data.body, internal=data.internal,
+                                        submission=key)
     shown = Comment.filter(ticket_id=ticket.id, id__lte=comment.id)
     if not allowed(user, Action.READ_INTERNAL_NOTES, ticket):
         shown = shown.filter(internal=False)

@@ -12,7 +12,7 @@ from app.searching.indexer import drain_all
 from app.searching.sources import document_sources
 from app.settings import Settings
 from app.tickets import service
-from app.tickets.models import Ticket
+from app.tickets.models import Comment, Ticket
 from app.tickets.workflow import Event
 from tests.api.support import bearer, token_for
 from tests.kb.support import make_article
@@ -244,3 +244,21 @@ async def test_unknown_addresses_and_methods_answer_json(client: httpx.AsyncClie
     assert missing.status_code == 404 and missing.json()["error"]["status"] == 404
     wrong_method = await client.delete("/api/v1/tickets")
     assert wrong_method.status_code == 405 and wrong_method.json()["error"]["message"] == "Method not allowed."
+
+
+async def test_an_idempotency_key_makes_a_retried_post_create_once(client: httpx.AsyncClient,
+                                                                    world: dict[str, object]) -> None:
+    token = await token_for(client, "mario@alfa.example", "write")
+    ticket = {"title": "Cedolino di marzo", "ticket_type": "chiarimento", "description": "Dove lo trovo?"}
+    key = {"Idempotency-Key": "retry-0123456789abcdef", **bearer(token)}
+    first = await client.post("/api/v1/tickets", headers=key, json=ticket)
+    again = await client.post("/api/v1/tickets", headers=key, json=ticket)
+    assert first.status_code == again.status_code == 201 and first.json()["id"] == again.json()["id"]
+    assert await Ticket.filter(title="Cedolino di marzo").count() == 1
+    code = first.json()["code"]
+    comment = {"Idempotency-Key": "comment-0123456789abcdef", **bearer(token)}
+    replies = [await client.post(f"/api/v1/tickets/{code}/comments", headers=comment, json={"body": "Grazie"})
+               for _ in range(2)]
+    assert replies[0].json()["id"] == replies[1].json()["id"] and await Comment.filter(body="Grazie").count() == 1
+    bad = await client.post("/api/v1/tickets", headers={"Idempotency-Key": "short", **bearer(token)}, json=ticket)
+    assert bad.status_code == 400 and bad.json()["error"]["fields"][0]["field"] == "Idempotency-Key"
