@@ -31,9 +31,14 @@ class Error(BaseModel):
     error: ErrorBody
 
 
+class PageQuery(Strict):
+    page: int = Field(1, ge=1, le=10_000)
+    size: int = Field(25, ge=1, le=100)
+
+
 # ---- tickets ----
 
-class TicketListQuery(Strict):
+class TicketListQuery(PageQuery):
     view: Literal["open", "closed"] = "open"
     scope: Literal["mine", "company"] = Field("mine", description="company: every ticket of the caller's company, "
                                               "where the company shares tickets and the caller may see them")
@@ -41,8 +46,6 @@ class TicketListQuery(Strict):
     status: Status | None = None
     priority: Priority | None = None
     type: TicketType | None = None
-    page: int = Field(1, ge=1, le=10_000)
-    size: int = Field(25, ge=1, le=100)
 
 
 class TicketCreate(Strict):
@@ -128,10 +131,8 @@ class TicketList(Paged):
 
 # ---- knowledge base ----
 
-class ArticleListQuery(Strict):
+class ArticleListQuery(PageQuery):
     language: Literal["it", "en"] | None = None
-    page: int = Field(1, ge=1, le=10_000)
-    size: int = Field(25, ge=1, le=100)
 
 
 class ArticleSummary(BaseModel):
