@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from datetime import date
 from decimal import Decimal
 from enum import StrEnum
-from typing import Annotated, Any, Literal, TypeVar
+from typing import Annotated, Any, Literal, TypeVar, get_origin
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints, ValidationError
 from pydantic_core import PydanticCustomError
@@ -111,13 +111,14 @@ class QueryModel(FormModel):
 # ---- reading ----
 
 def _raw(model: type[BaseModel], values: Mapping[str, Any]) -> dict[str, Any]:
-    """The model's fields out of a FormData/QueryParams; a repeated field counts once (its first value)."""
+    """The model's fields out of a FormData/QueryParams; a repeated field counts once (its first value),
+    but for a list field (checkboxes of one name), which gets every value."""
     getlist = getattr(values, "getlist", None)
     raw: dict[str, Any] = {}
     for name, info in model.model_fields.items():
         key = info.alias or name
         if getlist is not None and getlist(key):
-            raw[name] = getlist(key)[0]
+            raw[name] = getlist(key) if get_origin(info.annotation) is list else getlist(key)[0]
         elif getlist is None and key in values:
             raw[name] = values[key]
     return raw

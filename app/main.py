@@ -89,7 +89,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
     middleware = [
         Middleware(ServerTimingMiddleware),
         Middleware(SecurityHeadersMiddleware, production=settings.environment == "production"),
-        Middleware(CSRFMiddleware, trusted_origins=(settings.base_url,)),
+        Middleware(CSRFMiddleware, trusted_origins=(settings.base_url,), exempt_prefixes=("/api/",)),
         Middleware(
             SessionMiddleware,
             secret_key=settings.signing_key,

@@ -12,22 +12,64 @@ from starlette.applications import Starlette
 from tortoise import Tortoise
 
 from app.accounts.forms import (
-    ChangePasswordForm, ForgotForm, LanguageForm, LoginForm, NextQuery, PreferencesForm, RegisterForm, SetPasswordForm,
+    ChangePasswordForm,
+    ForgotForm,
+    LanguageForm,
+    LoginForm,
+    NextQuery,
+    PreferencesForm,
+    RegisterForm,
+    SetPasswordForm,
 )
 from app.accounts.models import Company, RateLimitHit, Session, User
-from app.admin.forms import AuditQuery, CompanyForm, EditUserForm, EraseForm, MailQuery, NewUserForm, UsersQuery
+from app.admin.forms import (
+    AuditQuery,
+    CompanyForm,
+    EditUserForm,
+    EraseForm,
+    MailQuery,
+    NewUserForm,
+    UsersQuery,
+)
+from app.api.forms import TokenForm
+from app.canned.forms import CannedForm, InsertQuery
 from app.insights.forms import OpenQuery, ReportQuery, SolvedForm, TableQuery
-from app.kb.forms import ArticleListQuery, DiffQuery, DocumentForm, EditorForm, EditorQuery, FeedbackForm, PreviewForm, PublishForm, \
-    RestoreForm, SuggestForm
+from app.kb.forms import (
+    ArticleListQuery,
+    DiffQuery,
+    DocumentForm,
+    EditorForm,
+    EditorQuery,
+    FeedbackForm,
+    PreviewForm,
+    PublishForm,
+    RestoreForm,
+    SuggestForm,
+)
 from app.kb.models import Article
 from app.routing import GuardedRoute
 from app.searching.engine import close_engines
 from app.searching.forms import LexiconForm, SearchQuery, SuggestQuery
 from app.settings import Settings
-from app.tickets.forms import AssignForm, CommentForm, DetailsForm, DuplicateForm, HitForm, HitQuery, ListsForm, \
-    NewTicketForm, NewTicketQuery, PromoteForm, RatingForm, SuggestionForm, TransitionForm, WorklogForm
+from app.tickets.forms import (
+    AssignForm,
+    CommentForm,
+    DetailsForm,
+    DuplicateForm,
+    HitForm,
+    HitQuery,
+    ListsForm,
+    NewTicketForm,
+    NewTicketQuery,
+    PromoteForm,
+    RatingForm,
+    SuggestionForm,
+    TransitionForm,
+    WorklogForm,
+)
 from app.tickets.listing import ListQuery, QueueQuery
 from app.tickets.models import Ticket
+from app.webhooks.forms import ActiveForm, EndpointForm
 from tests.support import Page, log_in, log_out
 from tests.test_route_access import EMAILS, World, _world
 
@@ -36,7 +78,7 @@ BATTERY = {
     "long": "x" * 5000, "nul": "ab\x00cd", "superscript": "²", "arabic_digits": "٣٤", "negative": "-1",
     "huge": "99999999999999999999", "choice": "zzz", "beyond_int": str(2**31),
 }
-EXPECTED = {200, 204, 301, 303, 400, 404, 409, 429}
+EXPECTED = {200, 204, 301, 303, 400, 401, 404, 405, 409, 429}  # 401 and 405: the API without a token, a wrong method
 NOT_COUNTED = (RateLimitHit, Session)  # failed logins are counted and sessions seen: neither is the form's write
 
 # What each route reads: its form and query models (the test fails when a route is missing here).
@@ -69,6 +111,15 @@ READS: dict[str, tuple[type[BaseModel], ...]] = {
     "/tickets/{ref}/details": (DetailsForm,), "/tickets/{ref}/worklog": (WorklogForm,),
     "/tickets/{ref}/duplicate": (DuplicateForm,), "/tickets/new/suggestions": (SuggestionForm,),
     "/tickets/new/suggestions/preview": (HitQuery,), "/tickets/new/suggestions/solved": (HitForm,),
+    "/admin/webhooks": (EndpointForm,), "/admin/webhooks/{endpoint_id:id}": (),
+    "/admin/webhooks/{endpoint_id:id}/active": (ActiveForm,), "/canned": (CannedForm,),
+    "/canned/{reply_id:id}": (CannedForm,), "/canned/{reply_id:id}/delete": (), "/tickets/{ref}/canned": (InsertQuery,),
+    "/preferences/api-tokens": (TokenForm,), "/preferences/api-tokens/{token_id:id}/revoke": (),
+    # The API reads JSON with a bearer token, not forms: tests/api sends it bad bodies and values.
+    **{path: () for path in ("/api/v1/openapi.json", "/api/v1/tickets", "/api/v1/tickets/{ref}",
+                             "/api/v1/tickets/{ref}/comments", "/api/v1/tickets/{ref}/attachments/{attachment_id:id}",
+                             "/api/v1/kb/articles", "/api/v1/kb/articles/{slug}", "/api/v1/search",
+                             "/api/v1/{rest:path}")},
     "/admin/ticket-lists": (ListsForm,), "/tickets/{ref}/rating": (RatingForm,), "/rating/{token}": (RatingForm,), "/tickets/{ref}/similar": (), "/tickets/{ref}/promote": (PromoteForm,),
 }
 
@@ -81,7 +132,8 @@ def _path_values(w: World, requester_id: int) -> dict[str, str]:
     return {"ref": w.solved.code, "attachment_id": str(w.attachment.id), "article_id": str(w.draft_id),
             "document_id": str(w.alfa_file), "company_id": "1", "user_id": str(requester_id), "session_id": "1",
             "event_id": "1", "token": "sometoken", "name": "mail.eml", "slug": "accesso-pubblico", "key": "generale",
-            "tag": "accesso", "path": "image.png"}
+            "tag": "accesso", "path": "image.png", "endpoint_id": "1", "reply_id": "1", "token_id": "1",
+            "rest": "unknown"}
 
 
 def _fill(path: str, values: dict[str, str]) -> str:
@@ -142,7 +194,7 @@ async def test_every_route_answers_bad_input_without_a_server_error(client: http
                 answers.setdefault((path, method), set()).add(response.status_code)
                 if response.status_code == 400 and before is not None:
                     assert await _rows() == before, f"{where} wrote on a 400"
-            for name in (n for n in values if f"{{{n}" in path):
+            for name in (n for n in values if f"{{{n}}}" in path or f"{{{n}:" in path):
                 numbers = ("99999999999999999999", str(2**31)) if f"{{{name}:id}}" in path else ()
                 for bad in (*numbers, "a%00b", "y" * 400):  # a number is a fine slug: only an id must fit
                     response = await _send(client, method, _fill(path, {**values, name: bad}), [])

@@ -51,7 +51,8 @@ async def test_head_writes_nothing_on_any_page_that_takes_a_post(
     ticket = await open_ticket(settings, admin)
     await move(settings, admin, ticket, Event.TAKE_IN_CHARGE, Event.RESOLVE, resolution="Fatto.")
     params = {"company_id": company.id, "user_id": admin.id, "article_id": article.id, "document_id": 1,
-              "ref": ticket.code, "token": await issue_token(admin, TokenPurpose.RESET_PASSWORD)}
+              "ref": ticket.code, "token": await issue_token(admin, TokenPurpose.RESET_PASSWORD), "reply_id": 1,
+              "rest": "anything"}
     await log_in(client, "admin@example.it")
     before = await everything_stored()
     paths = get_and_post_paths()

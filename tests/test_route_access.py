@@ -153,6 +153,9 @@ def pages(w: World) -> list[Expect]:
         Expect("/admin/search", frozenset({"admin"})),
         Expect("/admin/ticket-lists", frozenset({"admin"})),
         Expect("/kb/editor/articles", EDITORS),
+        Expect("/admin/webhooks", frozenset({"admin"})),
+        Expect("/preferences/api-tokens", SIGNED_IN),
+        Expect("/canned", TECHNICIANS),
     ]
 
 

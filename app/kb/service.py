@@ -19,6 +19,7 @@ from app.kb.models import ARTICLE_AUDIENCES, Article, ArticleFeedback, ArticleVe
 from app.mail.service import queue_mail
 from app.searching.outbox import enqueue
 from app.settings import Settings
+from app.webhooks import events as webhooks
 
 # Path words under /kb/ that are pages, not articles.
 RESERVED_SLUGS = frozenset({"editor", "category", "tag", "suggest", "new", "print"})
@@ -184,6 +185,7 @@ async def _publish_latest(article: Article) -> None:
     version.published_at = article.published_at
     await version.save(update_fields=["published_at"])
     await article.save()
+    await webhooks.article_published(article, version)
 
 
 async def publish(article: Article) -> None:

@@ -3,7 +3,7 @@
 Erasure anonymises rather than deletes: tickets stay (the company's records, the search index's solved
 cases), but the person's name, email address and phone numbers are replaced wherever they were written
 (tickets, comments, extracted attachment text, the audit log), the account can no longer sign in, its
-sessions, tokens and mails are deleted, and every touched ticket is queued for the index again.
+sessions, tokens (API tokens too) and mails are deleted, and every touched ticket is queued for the index again.
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from tortoise.expressions import Q
 from tortoise.transactions import in_transaction
 
 from app.accounts.models import AccountToken, Session, User, UserStatus
+from app.api.models import ApiToken
 from app.audit.models import AuditEntry
 from app.audit.service import record
 from app.mail.models import OutgoingMail
@@ -54,6 +55,8 @@ async def export_person(user: User) -> dict[str, Any]:
                          "created_at": _when(a.created_at)} for a in attachments],
         "mails": [{"subject": m.subject, "created_at": _when(m.created_at), "status": m.status.value}
                   for m in await OutgoingMail.filter(recipient=user.email).order_by("id")],
+        "api_tokens": [{"name": t.name, "prefix": t.prefix, "scopes": t.scopes, "created_at": _when(t.created_at),
+                        "last_used_at": _when(t.last_used_at)} for t in await ApiToken.filter(user_id=user.id)],
         "audit": [{"at": _when(e.at), "action": e.action, "target": e.target, "summary": e.summary}
                   for e in await AuditEntry.filter(actor_id=user.id).order_by("id")],
     }
@@ -104,6 +107,7 @@ async def erase_person(actor: User, user: User) -> dict[str, int]:
         counts["mails"] = await OutgoingMail.filter(recipient=user.email).delete()
         counts["sessions"] = await Session.filter(user_id=user.id).delete()
         await AccountToken.filter(user_id=user.id).delete()
+        await ApiToken.filter(user_id=user.id).delete()
         await _anonymise_account(user)
         await AuditEntry.filter(actor_id=user.id).update(actor_name=user.full_name)
         for ticket_id in sorted(touched):

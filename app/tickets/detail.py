@@ -7,6 +7,7 @@ from typing import Any
 from tortoise.queryset import QuerySet
 
 from app.accounts.models import User
+from app.canned.service import replies_for
 from app.i18n import N_, _
 from app.permissions import Action, allowed
 from app.tickets import service
@@ -129,6 +130,8 @@ async def detail_context(user: User, ticket: Ticket) -> dict[str, Any]:
         "can_rate": allowed(user, Action.RATE_TICKET, ticket),
         "scores": SCORES,
     }
+    if allowed(user, Action.WORK_TICKET, ticket):
+        context["canned_replies"] = await replies_for(user)
     if staff:
         context.update(
             work_logs=await WorkLog.filter(ticket_id=ticket.id).select_related("technician"),

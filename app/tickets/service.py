@@ -35,6 +35,7 @@ from app.tickets.workflow import (
     FORBIDDEN_STATUSES, Actor, Event, Status, TicketType, TransitionRefused, auto_close_due, next_status,
 )
 from app.uploads import StoredFile, UploadRefused, publish, remove_stored, store_upload
+from app.webhooks import events as webhooks
 
 SEARCH_SOURCE = "ticket"
 MAX_FILES = 5
@@ -218,6 +219,7 @@ async def _insert_ticket(
         await record(ticket, author, EventKind.CREATED, to_status=ticket.status.value)
         await _save_attachments(ticket, author, stored)
         await enqueue(SEARCH_SOURCE, ticket.id)
+        await webhooks.ticket_created(ticket)
         context = {"actor": author}
         if owner.notify_own_tickets:
             await notify.send(settings, "ticket_created", [notify.Recipient(owner.email, owner.locale, owner.full_name)],
@@ -306,9 +308,11 @@ async def add_comment(
             if new_status != old_status:
                 await _save_checked(ticket, ticket.version, status=new_status, last_interaction_at=now_utc())
                 await record(ticket, user, EventKind.STATUS, from_status=old_status.value, to_status=new_status.value)
+                await webhooks.ticket_changed(ticket, "status")
             else:
                 await _touch(ticket)
             await enqueue(SEARCH_SOURCE, ticket.id)
+            await webhooks.comment_created(ticket, comment, user)
             if not internal:
                 await _mail_comment(settings, user, ticket, comment)
     except IntegrityError:
@@ -408,6 +412,7 @@ async def transition(
         await _save_checked(ticket, version, **changes)
         await record(ticket, user, EventKind.STATUS, from_status=old_status.value, to_status=new_status.value)
         await enqueue(SEARCH_SOURCE, ticket.id)
+        await webhooks.ticket_changed(ticket, "status")
         await _mail_status(settings, user, ticket, old_status)
     return new_status
 
@@ -459,6 +464,7 @@ async def auto_close_resolved(settings: Settings, now: datetime | None = None) -
             await record(ticket, None, EventKind.STATUS, detail=Event.AUTO_CLOSE.value,
                          from_status=old_status.value, to_status=new_status.value)
             await enqueue(SEARCH_SOURCE, ticket.id)
+            await webhooks.ticket_changed(ticket, "auto_close")
             await _mail_status(settings, None, ticket, old_status)
         closed += 1
     return closed
@@ -483,6 +489,7 @@ async def assign(settings: Settings, staff: User, ticket: Ticket, assignee_id: i
     async with in_transaction():
         await _save_checked(ticket, version, assignee_id=assignee_id)
         await record(ticket, staff, EventKind.ASSIGNED, detail=assignee.full_name if assignee else "")
+        await webhooks.ticket_changed(ticket, "assigned")
         if assignee is not None and assignee.id != staff.id:
             await notify.send(settings, "ticket_assigned", [notify.Recipient(assignee.email, assignee.locale)],
                               ticket, {"actor": staff})
@@ -519,6 +526,7 @@ async def update_details(settings: Settings, staff: User, ticket: Ticket, form: 
         await _save_checked(ticket, version, **changed)
         await record(ticket, staff, EventKind.FIELDS, detail=detail)
         await enqueue(SEARCH_SOURCE, ticket.id)
+        await webhooks.ticket_changed(ticket, "fields")
     return [name for name in EDITABLE if name in changed]
 async def _kept_or_chosen(model: type[Category] | type[Product], chosen: int | None,
                           current: int | None) -> int | None:
@@ -586,5 +594,6 @@ async def mark_duplicate(settings: Settings, staff: User, ticket: Ticket, origin
         await record(ticket, staff, EventKind.DUPLICATE, detail=original.code)
         await record(original, staff, EventKind.DUPLICATE, detail=ticket.code)
         await enqueue(SEARCH_SOURCE, ticket.id)
+        await webhooks.ticket_changed(ticket, "duplicate")
         await _mail_status(settings, staff, ticket, old_status)
     return original
