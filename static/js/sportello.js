@@ -79,6 +79,13 @@ document.querySelectorAll(".nav-group details").forEach((group) => {
   });
 });
 
+// New ticket on a phone: the answers panel follows the field being typed (see .suggest-layout in the stylesheet).
+document.querySelectorAll(".suggest-layout").forEach((layout) => {
+  layout.addEventListener("focusin", (event) => {
+    if (event.target.id === "title" || event.target.id === "description") layout.dataset.typing = event.target.id;
+  });
+});
+
 // Tables become cards on phones: each cell carries its column's name, which the stylesheet shows before it.
 document.querySelectorAll(".table-wrap table:not(.keep-table)").forEach((table) => {
   const names = Array.from(table.querySelectorAll("thead tr:first-child th")).map((th) => {

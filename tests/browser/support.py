@@ -39,11 +39,13 @@ async def make_world(settings: Settings) -> World:
     await make_user(EMAILS["editor"], is_editor=True, full_name="Elena Editor")
     await make_user(EMAILS["admin"], is_admin=True, is_technician=True, is_editor=True, full_name="Alessandra Conti")
     await make_article("stampa-cedolini", "Stampa dei cedolini", "Per stampare i cedolini premi **Stampa**.\n")
+    await make_article("timbratura-mancante", "Timbratura mancante",
+                       "Se una timbratura non compare, chiedi la correzione al tuo responsabile.\n")
     ticket = await open_ticket(settings, mario, title="Stampa cedolini bloccata")
     await move(settings, tech, ticket, Event.TAKE_IN_CHARGE)
-    solved = await open_ticket(settings, mario, title="Cedolino di marzo vuoto",
-                               description="Il cedolino di marzo esce senza righe.")
-    await move(settings, tech, solved, Event.TAKE_IN_CHARGE, Event.RESOLVE, resolution="Rigenerato il cedolino.")
+    solved = await open_ticket(settings, mario, title="Timbratura di marzo mancante",
+                               description="La timbratura del 3 marzo non compare.")
+    await move(settings, tech, solved, Event.TAKE_IN_CHARGE, Event.RESOLVE, resolution="Timbratura aggiunta a mano.")
     return World(ticket.code, solved.code, "stampa-cedolini")
 
 
