@@ -112,7 +112,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
     routes = [
         route("/", home, Action.USE_PORTAL),
         route("/healthz", health, Action.BROWSE, temporary_ok=True),
-        route("/accessibility", accessibility, Action.BROWSE, temporary_ok=True),
+        route("/accessibility", accessibility, Action.BROWSE),
         route("/favicon.ico", favicon, Action.BROWSE, temporary_ok=True),
         route("/favicon.svg", favicon, Action.BROWSE, temporary_ok=True),
         *domain_routes(),
