@@ -50,6 +50,16 @@ async def first_ticket(page: Page, url: str) -> str:
     return await link.get_attribute("href") if await link.count() else "/tickets"
 
 
+async def open_menus(page: Page, file: Path) -> None:
+    """The navigation opened: the menu button on a phone, the Manage disclosure on a desktop."""
+    button = page.locator("[data-menu-button]")
+    if await button.is_visible():
+        await button.click()
+    for summary in await page.locator(".nav-group summary").all():
+        await summary.click()
+    await page.screenshot(path=str(file))
+
+
 def slug(path: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", path.lower()).strip("-") or "home"
 
@@ -73,6 +83,7 @@ async def main(url: str, out: Path) -> None:
                     file = out / f"{role}-{slug(path)}-{width}.png"
                     await page.screenshot(path=str(file), full_page=True)
                     print(f"{overflow:5d}px  {file}")
+                await open_menus(page, out / f"{role}-menu-open-{width}.png")
                 await context.close()
         await browser.close()
 
