@@ -2,9 +2,9 @@
 
 import contextlib
 import importlib
+from collections.abc import AsyncIterator
 from datetime import date
 from email.utils import parseaddr
-from collections.abc import AsyncIterator
 
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException

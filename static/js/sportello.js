@@ -21,7 +21,8 @@ if (combobox) {
     activate(null);
   };
   listbox.addEventListener("htmx:afterSwap", () => {
-    combobox.setAttribute("aria-expanded", String(options().length > 0 && document.activeElement === combobox));
+    if (document.activeElement !== combobox) return close();  // answered after the person left the box
+    combobox.setAttribute("aria-expanded", String(options().length > 0));
     activate(null);
   });
   combobox.addEventListener("keydown", (event) => {
@@ -41,10 +42,9 @@ if (combobox) {
       close();
     }
   });
-  combobox.addEventListener("blur", () => {
-    // Later than a click on an option, which navigates first.
-    setTimeout(() => { if (document.activeElement !== combobox) close(); }, 200);
-  });
+  // A click on an option keeps the focus in the box (and follows the link); leaving the box closes the list.
+  listbox.addEventListener("mousedown", (event) => event.preventDefault());
+  combobox.addEventListener("blur", close);
 }
 
 // The menu button opens and closes the navigation on narrow screens; Escape closes it and returns to the button.
