@@ -87,7 +87,7 @@ document.querySelectorAll(".suggest-layout").forEach((layout) => {
 });
 
 // Tables become cards on phones: each cell carries its column's name, which the stylesheet shows before it.
-document.querySelectorAll(".table-wrap table:not(.keep-table)").forEach((table) => {
+document.querySelectorAll(".table-wrap:not([data-keep-table]) > table").forEach((table) => {
   const names = Array.from(table.querySelectorAll("thead tr:first-child th")).map((th) => {
     const copy = th.cloneNode(true);
     copy.querySelectorAll("[aria-hidden=true]").forEach((hidden) => hidden.remove());
