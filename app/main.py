@@ -3,13 +3,15 @@
 import contextlib
 import importlib
 from collections.abc import AsyncIterator
+from datetime import date
+from email.utils import parseaddr
 
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
 from starlette.middleware.sessions import SessionMiddleware
 from starlette.requests import Request
-from starlette.responses import Response
+from starlette.responses import FileResponse, Response
 from starlette.routing import BaseRoute, Mount
 from starlette.staticfiles import StaticFiles
 from tortoise.contrib.starlette import RegisterTortoise
@@ -31,10 +33,23 @@ from app.timing import ServerTimingMiddleware
 from app.web import TEMPLATE_DIR, render
 
 STATIC_DIR = TEMPLATE_DIR.parent / "static"
+# The day the accessibility statement was last reviewed (AgID asks for the date of the statement).
+ACCESSIBILITY_REVIEWED = date(2026, 12, 3)
 
 
 async def home(request: Request) -> Response:
     return render(request, "home.html")
+
+
+async def accessibility(request: Request) -> Response:
+    settings: Settings = request.app.state.settings
+    contact = settings.team_email or parseaddr(settings.mail_from)[1]
+    return render(request, "accessibility.html", {"contact": contact, "reviewed": ACCESSIBILITY_REVIEWED})
+
+
+async def favicon(request: Request) -> Response:
+    return FileResponse(STATIC_DIR / "favicon.svg", media_type="image/svg+xml",
+                        headers={"Cache-Control": "public, max-age=86400"})
 
 
 async def health(request: Request) -> Response:
@@ -103,6 +118,9 @@ def create_app(settings: Settings | None = None) -> Starlette:
     routes = [
         route("/", home, Action.BROWSE),
         route("/healthz", health, Action.BROWSE, temporary_ok=True),
+        route("/accessibility", accessibility, Action.BROWSE),
+        route("/favicon.ico", favicon, Action.BROWSE, temporary_ok=True),
+        route("/favicon.svg", favicon, Action.BROWSE, temporary_ok=True),
         *domain_routes(),
         Mount("/static", StaticFiles(directory=str(STATIC_DIR)), name="static"),
     ]

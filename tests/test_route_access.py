@@ -119,6 +119,7 @@ def pages(w: World) -> list[Expect]:
     code, solved = w.ticket.code, w.solved.code
     return [
         Expect("/", EVERYONE, visitor="404"),
+        Expect("/accessibility", EVERYONE),
         Expect("/preferences", SIGNED_IN),
         Expect("/company", CUSTOMERS),  # staff have no company: the page says so with a 404
         Expect("/search?q=stampa+bloccata", EVERYONE, visitor="404"),

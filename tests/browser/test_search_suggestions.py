@@ -38,7 +38,7 @@ async def test_header_suggestions_open_with_the_keyboard(indexed: None, live_ser
     await page.get_by_role("button", name="Accedi").click()
     await expect(page.get_by_role("heading", level=1)).to_have_text("Ciao, Anna")
 
-    box = page.get_by_role("searchbox", name="Cerca in FAQ, manuali e ticket")
+    box = page.get_by_role("combobox", name="Cerca in FAQ, manuali e ticket")
     await box.press_sequentially("prefer", delay=30)
     options = page.get_by_role("listbox").get_by_role("option")
     await expect(options.first).to_be_visible()
@@ -46,7 +46,8 @@ async def test_header_suggestions_open_with_the_keyboard(indexed: None, live_ser
     await expect(options.first).to_contain_text("Preferenze")
 
     await box.press("ArrowDown")
-    await expect(options.first).to_be_focused()
+    await expect(box).to_be_focused()
+    await expect(box).to_have_attribute("aria-activedescendant", await options.first.get_attribute("id") or "")
     target = await options.first.get_attribute("href")
     await page.keyboard.press("Enter")
     destination = parse_qs(urlsplit(target).query)["to"][0]
