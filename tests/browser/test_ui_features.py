@@ -57,7 +57,7 @@ async def test_a_visitor_searches_public_knowledge_from_the_header(world: dict[s
                                                                    live_server: LiveServer, browser: Browser) -> None:
     page = await browser.new_page()
     await page.goto(live_server.url)
-    await page.get_by_role("searchbox", name="Cerca in FAQ, manuali e ticket").fill("stampa")
+    await page.get_by_role("combobox", name="Cerca in FAQ, manuali e ticket").fill("stampa")
     await page.keyboard.press("Enter")
     results = page.get_by_role("region", name="Risultati per “stampa”: 1")
     await expect(results.get_by_role("link", name="Stampa dei cedolini")).to_be_visible()
