@@ -83,7 +83,7 @@ NOT_COUNTED = (RateLimitHit, Session)  # failed logins are counted and sessions 
 
 # What each route reads: its form and query models (the test fails when a route is missing here).
 READS: dict[str, tuple[type[BaseModel], ...]] = {
-    "/": (), "/healthz": (), "/login": (LoginForm, NextQuery), "/logout": (), "/language": (LanguageForm,),
+    "/": (), "/healthz": (), "/favicon.ico": (), "/favicon.svg": (), "/accessibility": (), "/login": (LoginForm, NextQuery), "/logout": (), "/language": (LanguageForm,),
     "/register": (RegisterForm,), "/password/forgot": (ForgotForm,), "/password/set/{token}": (SetPasswordForm,),
     "/password/change": (ChangePasswordForm,), "/preferences": (PreferencesForm,),
     "/preferences/sessions/{session_id:id}/end": (), "/company": (), "/admin/companies": (),

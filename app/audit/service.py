@@ -52,5 +52,5 @@ async def audit_page(text: str = "", action: str = "", page: int = 1) -> AuditPa
     pages = max(1, -(-total // PAGE_SIZE))
     page = min(max(page, 1), pages)
     entries = await query.offset((page - 1) * PAGE_SIZE).limit(PAGE_SIZE)
-    actions = sorted(await AuditEntry.all().distinct().values_list("action", flat=True))
-    return AuditPage(entries, total, page, pages, actions)
+    actions = await AuditEntry.all().order_by("action").distinct().values_list("action", flat=True)
+    return AuditPage(entries, total, page, pages, list(actions))

@@ -3,12 +3,13 @@ and every mail on the way arrives with its deep link."""
 
 import asyncio
 
-from playwright.async_api import Browser, Page, expect
+from playwright.async_api import Browser, expect
 
 from app.tickets.models import Attachment, Ticket
 from app.tickets.workflow import Status
 from tests.browser.conftest import LiveServer
-from tests.support import PASSWORD, SmtpServer, link_in, make_company, make_user
+from tests.browser.support import log_in
+from tests.support import SmtpServer, link_in, make_company, make_user
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 
@@ -21,14 +22,6 @@ async def mail_with(smtp: SmtpServer, address: str, subject_part: str) -> str:
                 return link_in(message, "/tickets/")
         await asyncio.sleep(0.1)
     raise AssertionError(f"no mail to {address} about {subject_part!r}: {[m['Subject'] for m in smtp.mailbox.messages]}")
-
-
-async def log_in(page: Page, server: LiveServer, email: str) -> None:
-    await page.goto(f"{server.url}/login")
-    await page.get_by_label("Email").fill(email)
-    await page.get_by_label("Password", exact=True).fill(PASSWORD)
-    await page.get_by_role("button", name="Accedi").click()
-    await expect(page.get_by_role("heading", level=1)).to_contain_text("Ciao")
 
 
 async def test_a_ticket_from_opening_to_ok_risolto(live_server: LiveServer, browser: Browser, smtp: SmtpServer) -> None:
