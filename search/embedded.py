@@ -73,6 +73,7 @@ SNIPPET_SCAN_CHARS = 12_000  # about 1,800 words: a long manual page
 
 Facets = dict[str, dict[str, int]]
 Neighbours = list[tuple[str, float]]  # (doc id, cosine), best first
+LexicalRun = tuple[int, dict[str, Any]]  # the lexical total, and the stored documents of its best hits by id
 _FACET_THREADS = ThreadPoolExecutor(max_workers=2, thread_name_prefix="search-facets")
 
 
@@ -342,9 +343,11 @@ class EmbeddedEngine:
         language = text_language(query.principal.language)
         scoring = reader_language_first(schema, ranking_query(schema, plan, fields), language)
         final = restrict(schema, scoring, visible, filters, query.exclude_ids)
-        neighbours = near.result() if near is not None else None
-        if neighbours is not None:  # the one hybrid hook: this lexical ranking fused with the nearest vectors
-            return self._hybrid(generation, searcher, neighbours, final, matching, query, plan, started)
+        if near is not None:  # the one hybrid hook: this lexical ranking fused with the nearest vectors
+            lexical = _lexical_run(searcher, final, query)  # while the embedding's thread looks for neighbours
+            neighbours = near.result()
+            if neighbours is not None:
+                return self._hybrid(generation, searcher, neighbours, lexical, matching, query, plan, started)
         return self._arranged(searcher, final, _start_facets(searcher, matching, query), query, plan, language,
                               started)
 
@@ -379,10 +382,11 @@ class EmbeddedEngine:
             query.text, lambda vector: generation.vectors.nearest(vector, keys, query, VECTOR_DEPTH, SIMILARITY_FLOOR))
 
     def _hybrid(
-        self, generation: _Generation, searcher: tantivy.Searcher, neighbours: Neighbours, ranked: Query,
+        self, generation: _Generation, searcher: tantivy.Searcher, neighbours: Neighbours, lexical: LexicalRun,
         matching: Query, query: SearchQuery, plan: QueryPlan, started: float,
     ) -> SearchResult:
-        """Reciprocal rank fusion of the lexical ranking (`ranked`) and the nearest visible vectors.
+        """Reciprocal rank fusion of the lexical ranking (`lexical`, see _lexical_run) and the nearest visible
+        vectors.
 
         The result set is the lexical matches plus the neighbours at or above SIMILARITY_FLOOR (at
         most VECTOR_DEPTH): `total` and the facets count exactly that set. Neighbours are looked up
@@ -395,8 +399,8 @@ class EmbeddedEngine:
         near = restrict(schema, Query.term_set_query(schema, "id", near_ids), visible, filters, query.exclude_ids)
         union = Query.boolean_query([(Occur.Should, matching), (Occur.Should, near)], 1) if near_ids else matching
         facets = _start_facets(searcher, union, query)
-        lexical = searcher.search(ranked, max(LEXICAL_DEPTH, query.offset + query.limit), count=True)
-        stored = {doc.get_first("id"): doc for doc in (searcher.doc(address) for _, address in lexical.hits)}
+        lexical_total, stored = lexical
+        stored = dict(stored)  # the neighbours' documents join the lexical ones below
         only_near = 0
         if near_ids:
             beyond = Query.boolean_query([(Occur.Must, near), (Occur.MustNot, matching)])
@@ -417,7 +421,7 @@ class EmbeddedEngine:
         hits = [self._hit(stored_json(candidates[i][0]), candidates[i][1], query, plan, matchers)
                 for i in order[query.offset : shown]]
         counts = facets.result() if facets is not None else {name: {} for name in FACET_FIELDS}
-        return SearchResult(hits, max(lexical.count + only_near - dropped, len(hits)), counts, _elapsed(started))
+        return SearchResult(hits, max(lexical_total + only_near - dropped, len(hits)), counts, _elapsed(started))
 
     def _similar_sync(self, doc_id_or_text: str, query: SearchQuery) -> SearchResult:
         started = time.perf_counter()
@@ -452,7 +456,8 @@ class EmbeddedEngine:
             near_query = dataclasses.replace(query, exclude_ids=excluded)
             neighbours = generation.vectors.nearest(vector, access.principal_keys(query.principal), near_query,
                                                     VECTOR_DEPTH, SIMILARITY_FLOOR)
-            return self._hybrid(generation, searcher, neighbours, final, final, near_query, plan, started)
+            return self._hybrid(generation, searcher, neighbours, _lexical_run(searcher, final, query), final,
+                                near_query, plan, started)
         found = searcher.search(final, query.limit, count=True, offset=query.offset)
         return self._collect(searcher, found, None, query, plan, started)
 
@@ -560,6 +565,12 @@ def _add_all(writer: tantivy.IndexWriter, schema: tantivy.Schema, docs: Sequence
         writer.delete_documents_by_term("id", doc.id)
         writer.add_document(to_tantivy(doc, schema))
     return len(docs)
+
+
+def _lexical_run(searcher: tantivy.Searcher, ranked: Query, query: SearchQuery) -> LexicalRun:
+    """What the fusion takes from the lexical side: its total and its best LEXICAL_DEPTH documents, in order."""
+    found = searcher.search(ranked, max(LEXICAL_DEPTH, query.offset + query.limit), count=True)
+    return found.count, {doc.get_first("id"): doc for doc in (searcher.doc(address) for _, address in found.hits)}
 
 
 def _start_facets(searcher: tantivy.Searcher, matching: Query, query: SearchQuery) -> Future[Facets] | None:
