@@ -57,7 +57,11 @@ def live_server(settings: Settings, db: None) -> Iterator[LiveServer]:
         yield LiveServer(url, settings.model_copy(update={"base_url": url}))
     finally:
         process.terminate()
-        process.wait(10)
+        try:
+            process.wait(30)  # a graceful stop; tests/test_jobs_shutdown.py checks that it ends
+        except subprocess.TimeoutExpired:  # on a machine loaded by parallel suites: do not fail the test for it
+            process.kill()
+            process.wait(10)
 
 
 @pytest.fixture
