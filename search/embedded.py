@@ -399,8 +399,7 @@ class EmbeddedEngine:
         near = restrict(schema, Query.term_set_query(schema, "id", near_ids), visible, filters, query.exclude_ids)
         union = Query.boolean_query([(Occur.Should, matching), (Occur.Should, near)], 1) if near_ids else matching
         facets = _start_facets(searcher, union, query)
-        lexical_total, stored = lexical
-        stored = dict(stored)  # the neighbours' documents join the lexical ones below
+        lexical_total, stored = lexical  # the neighbours' documents join the lexical ones below
         only_near = 0
         if near_ids:
             beyond = Query.boolean_query([(Occur.Must, near), (Occur.MustNot, matching)])

@@ -53,12 +53,17 @@ class ChangePasswordForm(SetPasswordForm):
     old: Password = Field("", title=N_("Current password"))
 
 
-class PreferencesForm(FormModel):
+class ContactFields(FormModel):
+    """A person's name and contacts, as the person (preferences) and an admin (the user's page) edit them."""
+
     full_name: ColumnText(User, "full_name", required=True) = Field("", title=N_("Full name"))
     phone: ColumnText(User, "phone") = Field("", title=N_("Phone"))
     mobile: ColumnText(User, "mobile") = Field("", title=N_("Mobile"))
     department: ColumnText(User, "department") = Field("", title=N_("Department"))
     job_title: ColumnText(User, "job_title") = Field("", title=N_("Job title"))
+
+
+class PreferencesForm(ContactFields):
     locale: Locale = Field(title=N_("Language"))
     notify_own_tickets: Checkbox = False
     notify_company_tickets: Checkbox = False

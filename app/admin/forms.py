@@ -2,7 +2,7 @@
 
 from pydantic import Field
 
-from app.accounts.forms import Email, Locale
+from app.accounts.forms import ContactFields, Email, Locale
 from app.accounts.models import Company, User, UserStatus
 from app.audit.models import AuditEntry
 from app.mail.models import OutgoingMail
@@ -42,12 +42,7 @@ class NewUserForm(Roles):
     locale: Locale = Field("it", title=N_("Language"))
 
 
-class EditUserForm(Roles):
-    full_name: ColumnText(User, "full_name", required=True) = Field("", title=N_("Full name"))
-    phone: ColumnText(User, "phone") = Field("", title=N_("Phone"))
-    mobile: ColumnText(User, "mobile") = Field("", title=N_("Mobile"))
-    department: ColumnText(User, "department") = Field("", title=N_("Department"))
-    job_title: ColumnText(User, "job_title") = Field("", title=N_("Job title"))
+class EditUserForm(Roles, ContactFields):
     address: ColumnText(User, "address") = Field("", title=N_("Address"))
     company: OptionalId = Field(None, title=N_("Company"))
     sees_company_tickets: Checkbox = False

@@ -27,9 +27,7 @@ NOT_TEXT = ("shares_tickets", "support_start", "support_end")
 USER_FIELDS = ("full_name", "phone", "mobile", "department", "job_title", "address", "sees_company_tickets",
                *ROLE_FIELDS.values())
 USER_AUDITED = (*USER_FIELDS, "company_id", "status")
-COMPANY_AUDITED = ("name", "vat_number", "fiscal_code", "phone", "email", "website", "address", "city",
-                   "postal_code", "province", "country", "email_domains", "shares_tickets", "support_start",
-                   "support_end")
+COMPANY_AUDITED = tuple(CompanyForm.model_fields)
 
 
 def _audited(row: Company | User, names: tuple[str, ...]) -> dict[str, object]:
