@@ -91,6 +91,8 @@ class VectorStore:
         if size == self._offset:
             return
         with self._lock:
+            # Another thread may have read further while this one waited for the lock.
+            size = max(size, self._offset)
             with rows.open("rb") as source:
                 source.seek(self._offset)
                 tail = source.read(size - self._offset)
