@@ -45,6 +45,9 @@ class Settings(BaseSettings):
         "(empty = none: the client address is the peer's).",
     )
     auto_close_days: int = Field(3, description="Resolved tickets close by themselves after this many quiet days.")
+    sla_warning_minutes: int = Field(
+        60, ge=1, description="Working minutes before an SLA target breaks when the assignee (or the team) is warned.",
+    )
 
     @model_validator(mode="after")
     def _require_secret_in_production(self) -> "Settings":

@@ -13,9 +13,10 @@ from app.permissions import Action, allowed
 from app.tickets import service
 from app.tickets.access import actor_for
 from app.tickets.choices import LabelledStrEnum, Priority, Severity
-from app.tickets.listing import ticket_sla
+from app.contracts import clock, plans
+from app.contracts.service import balances
 from app.tickets.models import (Attachment, Category, Comment, EventKind, Product, Rating, Ticket, TicketEvent,
-                                WorkLog)
+                                WorkKind, WorkLog)
 from app.tickets.rating import SCORES
 from app.tickets.promote import is_promotable, promoted
 from app.tickets.submissions import new_key
@@ -103,15 +104,17 @@ async def detail_context(user: User, ticket: Ticket) -> dict[str, Any]:
     events_query = TicketEvent.filter(ticket_id=ticket.id).select_related("actor").order_by("id")
     if not staff:
         events_query = events_query.filter(kind__in=[EventKind.CREATED, EventKind.STATUS])
-    cal, now = await service.business_calendar(), service.now_utc()
+    events = await events_query
+    cal, now = plans.calendar_for(ticket.sla_plan, await plans.closure_days()), service.now_utc()
     context: dict[str, Any] = {
         "ticket": ticket,
         "comments": comments,
         # The listed facts only: an attachment's extracted text (up to 100,000 characters) is for the index.
         "attachments": await visible_attachments(user, ticket).order_by("id").values(
             "id", "original_name", "size", "created_at", "internal", uploader="uploaded_by__full_name"),
-        "events": await events_query,
-        "sla": ticket_sla(ticket, cal, now),
+        "events": events,
+        "clocks": clock.clocks(ticket, clock.changes_of(events), cal, now),
+        "round_the_clock": plans.is_round_the_clock(ticket.sla_plan),
         "actions": actions_for(user, ticket),
         "can_comment": may_comment(user, ticket),
         "can_note": allowed(user, Action.WRITE_INTERNAL_NOTE, ticket),
@@ -133,8 +136,12 @@ async def detail_context(user: User, ticket: Ticket) -> dict[str, Any]:
     if allowed(user, Action.WORK_TICKET, ticket):
         context["canned_replies"] = await replies_for(user)
     if staff:
+        contracts = await balances(ticket.company_id) if ticket.company_id is not None else []
+        today = service.local_today()
         context.update(
-            work_logs=await WorkLog.filter(ticket_id=ticket.id).select_related("technician"),
+            contracts=contracts, open_contracts=[b.contract for b in contracts if b.valid_on(today)], today_date=today,
+            work_kinds=list(WorkKind),
+            work_logs=await WorkLog.filter(ticket_id=ticket.id).select_related("technician", "contract"),
             actual_hours=await service.actual_hours(ticket),
             technicians=await service.technicians(),
             categories=await Category.all(), products=await Product.all(),
