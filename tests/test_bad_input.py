@@ -33,6 +33,7 @@ from app.admin.forms import (
 )
 from app.api.forms import TokenForm
 from app.canned.forms import CannedForm, InsertQuery
+from app.contracts.forms import CompanyPlanForm, ContractForm, PlanForm
 from app.insights.forms import OpenQuery, ReportQuery, SolvedForm, TableQuery
 from app.kb.forms import (
     ArticleListQuery,
@@ -120,6 +121,9 @@ READS: dict[str, tuple[type[BaseModel], ...]] = {
                              "/api/v1/tickets/{ref}/comments", "/api/v1/tickets/{ref}/attachments/{attachment_id:id}",
                              "/api/v1/kb/articles", "/api/v1/kb/articles/{slug}", "/api/v1/search",
                              "/api/v1/{rest:path}")},
+    "/admin/sla-plans": (), "/admin/sla-plans/new": (PlanForm,), "/admin/sla-plans/{plan_id:id}": (PlanForm,),
+    "/admin/sla-plans/company-default": (CompanyPlanForm,), "/admin/contracts": (),
+    "/admin/contracts/new": (ContractForm,), "/admin/contracts/{contract_id:id}": (ContractForm,),
     "/admin/ticket-lists": (ListsForm,), "/tickets/{ref}/rating": (RatingForm,), "/rating/{token}": (RatingForm,), "/tickets/{ref}/similar": (), "/tickets/{ref}/promote": (PromoteForm,),
 }
 
@@ -133,7 +137,7 @@ def _path_values(w: World, requester_id: int) -> dict[str, str]:
             "document_id": str(w.alfa_file), "company_id": "1", "user_id": str(requester_id), "session_id": "1",
             "event_id": "1", "token": "sometoken", "name": "mail.eml", "slug": "accesso-pubblico", "key": "generale",
             "tag": "accesso", "path": "image.png", "endpoint_id": "1", "reply_id": "1", "token_id": "1",
-            "rest": "unknown"}
+            "rest": "unknown", "plan_id": "1", "contract_id": "1"}
 
 
 def _fill(path: str, values: dict[str, str]) -> str:

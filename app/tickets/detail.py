@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass
 from datetime import timedelta
+from decimal import Decimal
 from typing import Any
 
 from tortoise.queryset import QuerySet
@@ -138,11 +139,11 @@ async def detail_context(user: User, ticket: Ticket) -> dict[str, Any]:
     if staff:
         contracts = await balances(ticket.company_id) if ticket.company_id is not None else []
         today = service.local_today()
+        work_logs = await WorkLog.filter(ticket_id=ticket.id).select_related("technician", "contract")
         context.update(
             contracts=contracts, open_contracts=[b.contract for b in contracts if b.valid_on(today)], today_date=today,
-            work_kinds=list(WorkKind),
-            work_logs=await WorkLog.filter(ticket_id=ticket.id).select_related("technician", "contract"),
-            actual_hours=await service.actual_hours(ticket),
+            work_kinds=list(WorkKind), work_logs=work_logs,
+            actual_hours=sum((Decimal(w.hours) for w in work_logs), Decimal(0)),
             technicians=await service.technicians(),
             categories=await Category.all(), products=await Product.all(),
             types=list(TicketType), priorities=list(Priority), severities=list(Severity),
