@@ -22,7 +22,7 @@ from app.web import flash, read_form, redirect, render
 
 PLANS = "/admin/sla-plans"
 CONTRACTS = "/admin/contracts"
-WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+WEEKDAYS = (N_("Monday"), N_("Tuesday"), N_("Wednesday"), N_("Thursday"), N_("Friday"), N_("Saturday"), N_("Sunday"))
 
 
 async def plans_page(request: Request) -> Response:
