@@ -12,8 +12,15 @@ from datetime import datetime, timedelta
 
 from app.contracts.plans import Targets, ticket_targets
 from app.tickets.models import EventKind, Ticket, TicketEvent
-from app.tickets.sla import BusinessCalendar, SlaState, SlaStatus, add_working_hours, running_state, sla_state, \
-    working_time_between
+from app.tickets.sla import (
+    BusinessCalendar,
+    SlaState,
+    SlaStatus,
+    add_working_hours,
+    running_state,
+    sla_state,
+    working_time_between,
+)
 from app.tickets.workflow import Status
 
 PAUSED: frozenset[Status] = frozenset({Status.ATTESA_CLIENTE})

@@ -2,8 +2,16 @@
 
 from pydantic import Field
 
-from app.forms import Checkbox, ColumnText, FormModel, OptionalDate, OptionalHours, OptionalId, Text
 from app.contracts.models import ServiceContract, SlaPlan
+from app.forms import (
+    Checkbox,
+    ColumnText,
+    FormModel,
+    OptionalDate,
+    OptionalHours,
+    OptionalId,
+    Text,
+)
 from app.i18n import N_
 
 TargetHours = OptionalHours

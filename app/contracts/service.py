@@ -17,7 +17,13 @@ from tortoise.transactions import in_transaction
 from app.accounts.models import Company, User
 from app.audit import service as audit
 from app.contracts.models import CompanyPlan, ServiceContract, SlaPlan
-from app.contracts.plans import PlanError, parse_work_days, parse_work_hours, plan_targets, valid_on
+from app.contracts.plans import (
+    PlanError,
+    parse_work_days,
+    parse_work_hours,
+    plan_targets,
+    valid_on,
+)
 from app.i18n import N_
 from app.tickets.choices import Priority
 from app.tickets.models import WorkLog

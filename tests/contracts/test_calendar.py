@@ -5,7 +5,12 @@ from datetime import UTC, date, datetime, time, timedelta
 import pytest
 
 from app.contracts.models import SlaPlan
-from app.contracts.plans import PlanError, calendar_for, is_round_the_clock, parse_work_hours
+from app.contracts.plans import (
+    PlanError,
+    calendar_for,
+    is_round_the_clock,
+    parse_work_hours,
+)
 from app.tickets.sla import ROME, add_working_hours, working_hours_between
 from tests.contracts.helpers import ROUND_THE_CLOCK, plan_values
 

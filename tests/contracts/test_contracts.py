@@ -14,7 +14,12 @@ from app.tickets.choices import Priority
 from app.tickets.forms import DetailsForm
 from app.tickets.models import Ticket, WorkKind, WorkLog
 from app.tickets.sla import add_working_hours
-from tests.contracts.helpers import ROUND_THE_CLOCK, company_default, make_contract, make_plan
+from tests.contracts.helpers import (
+    ROUND_THE_CLOCK,
+    company_default,
+    make_contract,
+    make_plan,
+)
 from tests.support import make_company, make_user
 from tests.tickets.helpers import fresh, open_ticket, people
 
@@ -67,12 +72,12 @@ async def test_contract_hours_used_and_left_come_from_the_work_log(settings: Set
     contract = await make_contract(company, hours=5)
     ticket = await open_ticket(settings, mario)
     await service.log_work(tech, ticket, TODAY, Decimal("2.5"), "Installazione", WorkKind.CONTRACT, contract.id)
-    await service.log_work(tech, ticket, TODAY, Decimal("1"), "Fuori contratto", WorkKind.BILLABLE)
+    await service.log_work(tech, ticket, TODAY, Decimal(1), "Fuori contratto", WorkKind.BILLABLE)
     await service.log_work(tech, ticket, TODAY, Decimal("0.25"), "Garanzia", WorkKind.WARRANTY)
     [balance] = await contracts.balances(company.id)
     assert (balance.used, balance.left, balance.overrun) == (Decimal("2.50"), Decimal("2.50"), False)
     # The contract may go negative: the hours were worked, and the overrun shows.
-    await service.log_work(tech, ticket, TODAY, Decimal("4"), "Migrazione", WorkKind.CONTRACT, contract.id)
+    await service.log_work(tech, ticket, TODAY, Decimal(4), "Migrazione", WorkKind.CONTRACT, contract.id)
     [balance] = await contracts.balances(company.id)
     assert (balance.used, balance.left, balance.overrun) == (Decimal("6.50"), Decimal("-1.50"), True)
     kinds = await WorkLog.filter(ticket_id=ticket.id).order_by("id").values_list("kind", "contract_id")

@@ -10,9 +10,9 @@ from app.settings import Settings
 from app.tickets import service
 from app.tickets.models import Ticket
 from app.tickets.sla import SlaState, SlaStatus
+from app.tickets.workflow import Event
 from tests.contracts.helpers import ROUND_THE_CLOCK, company_default, make_plan
 from tests.support import SmtpServer, make_user
-from app.tickets.workflow import Event
 from tests.tickets.helpers import fresh, move, open_ticket, people
 
 

@@ -1,9 +1,10 @@
-from tortoise import migrations
-from tortoise.migrations import operations as ops
-from app.contracts.models import AlertStage, SlaTarget
+from tortoise import fields, migrations
 from tortoise.fields.base import OnDelete
-from tortoise import fields
 from tortoise.indexes import Index
+from tortoise.migrations import operations as ops
+
+from app.contracts.models import AlertStage, SlaTarget
+
 
 class Migration(migrations.Migration):
     dependencies = [('accounts', '0002_sessions_and_rate_limits'), ('tickets', '0007_ticket_rating')]
