@@ -12,6 +12,7 @@ from typing import Literal
 
 from pydantic import Field
 from tortoise.expressions import Case, Q, When
+from tortoise.queryset import QuerySet
 
 from app.accounts.models import User
 from app.forms import Choice, Count, NumberChoice, QueryModel, Text, parse_query
@@ -189,23 +190,33 @@ def ticket_sla(ticket: Ticket, cal: BusinessCalendar, now: datetime) -> SlaState
     return sla_state(ticket.sla_deadline, ticket.taken_at, now, target_hours=SLA_TARGET_HOURS[ticket.priority], cal=cal)
 
 
-async def queue(user: User, name: str, cal: BusinessCalendar, now: datetime) -> list[Ticket]:
-    base = Ticket.filter(status__in=list(OPEN_STATUSES)).select_related(
-        "requester", "company", "assignee", "category", "product"
-    )
+def _queue_rows(user: User, name: str) -> QuerySet[Ticket]:
+    """The open tickets of a queue; the SLA queue's are its candidates, which `queue` narrows."""
+    base = Ticket.filter(status__in=list(OPEN_STATUSES))
     if name == "unassigned":
-        return await base.filter(assignee_id=None).order_by("sla_deadline")
+        return base.filter(assignee_id=None).order_by("sla_deadline")
     if name == "mine":
-        return await base.filter(assignee_id=user.id).order_by("-updated_at")
+        return base.filter(assignee_id=user.id).order_by("-updated_at")
     if name == "waiting":
-        return await base.filter(assignee_id=user.id, status__in=list(WAITING_FOR_STAFF)).order_by("updated_at")
-    candidates = await base.filter(status__in=list(NOT_TAKEN_IN_CHARGE)).order_by("sla_deadline")
+        return base.filter(assignee_id=user.id, status__in=list(WAITING_FOR_STAFF)).order_by("updated_at")
+    return base.filter(status__in=list(NOT_TAKEN_IN_CHARGE)).order_by("sla_deadline")
+
+
+def _late(tickets: list[Ticket], cal: BusinessCalendar, now: datetime) -> list[Ticket]:
     late = (SlaStatus.AT_RISK, SlaStatus.BREACHED)
-    return [t for t in candidates if ticket_sla(t, cal, now).status in late]
+    return [t for t in tickets if ticket_sla(t, cal, now).status in late]
+
+
+async def queue(user: User, name: str, cal: BusinessCalendar, now: datetime) -> list[Ticket]:
+    rows = await _queue_rows(user, name).select_related("requester", "company", "assignee", "category", "product")
+    return _late(rows, cal, now) if name == "sla" else rows
 
 
 async def queue_counts(user: User, cal: BusinessCalendar, now: datetime) -> dict[str, int]:
-    return {name: len(await queue(user, name, cal, now)) for name in QUEUES}
+    """Counted in the database; the SLA queue from the few columns its rule reads."""
+    counts = {name: await _queue_rows(user, name).count() for name in QUEUES if name != "sla"}
+    candidates = await _queue_rows(user, "sla").only("id", "priority", "sla_deadline", "taken_at")
+    return {**counts, "sla": len(_late(candidates, cal, now))}
 
 
 STATUS_CHOICES: tuple[Status, ...] = tuple(Status)
