@@ -379,7 +379,7 @@ class EmbeddedEngine:
             return None
         keys = access.principal_keys(query.principal)
         return self.semantic.start_query(
-            query.text, lambda vector: generation.vectors.nearest(vector, keys, query, VECTOR_DEPTH, SIMILARITY_FLOOR))
+            finished_words(query), lambda vector: generation.vectors.nearest(vector, keys, query, VECTOR_DEPTH, SIMILARITY_FLOOR))
 
     def _hybrid(
         self, generation: _Generation, searcher: tantivy.Searcher, neighbours: Neighbours, lexical: LexicalRun,
@@ -593,6 +593,15 @@ def _schema_of(generation: str) -> int:
     """The schema version a generation's name starts with (v5-000003 → 5); 0 for anything else."""
     match = GENERATION.fullmatch(generation)
     return int(match.group(1)) if match else 0
+
+
+def finished_words(query: SearchQuery) -> str:
+    """What the vector side embeds. While typing, the unfinished last word is left out: its vector would
+    stand for a fragment, and each keystroke would cost an embedding where the finished words are cached."""
+    if not query.typing or query.text[-1:].isspace():
+        return query.text
+    words = query.text.split()
+    return " ".join(words[:-1])
 
 
 def _looks_like_id(text: str) -> bool:

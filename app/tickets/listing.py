@@ -12,6 +12,7 @@ from typing import Literal
 
 from pydantic import Field
 from tortoise.expressions import Case, Q, When
+from tortoise.queryset import QuerySet
 
 from app.accounts.models import User
 from app.forms import Choice, Count, NumberChoice, QueryModel, Text, parse_query
@@ -192,23 +193,35 @@ async def clocks_for(tickets: list[Ticket], now: datetime) -> dict[int, clock.Cl
     return {t.id: clock.clocks(t, changes[t.id], plans.calendar_for(t.sla_plan, closures), now) for t in tickets}
 
 
-async def queue(user: User, name: str, now: datetime) -> list[Ticket]:
-    base = Ticket.filter(status__in=list(OPEN_STATUSES)).select_related(
-        "requester", "company", "assignee", "category", "product", "sla_plan"
-    )
+def _queue_rows(user: User, name: str) -> QuerySet[Ticket]:
+    """The open tickets of a queue; the SLA queue's are its candidates (every open ticket), which `queue` narrows."""
+    base = Ticket.filter(status__in=list(OPEN_STATUSES))
     if name == "unassigned":
-        return await base.filter(assignee_id=None).order_by("sla_deadline")
+        return base.filter(assignee_id=None).order_by("sla_deadline")
     if name == "mine":
-        return await base.filter(assignee_id=user.id).order_by("-updated_at")
+        return base.filter(assignee_id=user.id).order_by("-updated_at")
     if name == "waiting":
-        return await base.filter(assignee_id=user.id, status__in=list(WAITING_FOR_STAFF)).order_by("updated_at")
-    candidates = await base.order_by("sla_deadline")
-    state = await clocks_for(candidates, now)
-    return [t for t in candidates if clock.is_late(t, state[t.id])]
+        return base.filter(assignee_id=user.id, status__in=list(WAITING_FOR_STAFF)).order_by("updated_at")
+    return base.order_by("sla_deadline")
+
+
+async def _late(tickets: list[Ticket], now: datetime) -> list[Ticket]:
+    """Those at risk or breached on a target whose clock still runs."""
+    state = await clocks_for(tickets, now)
+    return [t for t in tickets if clock.is_late(t, state[t.id])]
+
+
+async def queue(user: User, name: str, now: datetime) -> list[Ticket]:
+    rows = await _queue_rows(user, name).select_related("requester", "company", "assignee", "category", "product",
+                                                        "sla_plan")
+    return await _late(rows, now) if name == "sla" else rows
 
 
 async def queue_counts(user: User, now: datetime) -> dict[str, int]:
-    return {name: len(await queue(user, name, now)) for name in QUEUES}
+    """Counted in the database; the SLA queue from its candidates with their plans and status history."""
+    counts = {name: await _queue_rows(user, name).count() for name in QUEUES if name != "sla"}
+    candidates = await _queue_rows(user, "sla").select_related("sla_plan")
+    return {**counts, "sla": len(await _late(candidates, now))}
 
 
 STATUS_CHOICES: tuple[Status, ...] = tuple(Status)

@@ -1,6 +1,7 @@
 """The ticket pages through HTTP: forms, lists, detail, staff actions, access, print view, admin lists."""
 
 import re
+from datetime import timedelta
 
 import httpx
 
@@ -252,3 +253,19 @@ async def test_admin_manages_categories_products_and_closures(client: httpx.Asyn
     assert not (await Product.get(id=product.id)).active and await Closure.filter(reason="Vigilia").exists()
     page = Page((await client.get("/admin/ticket-lists")).text)
     assert "Protocollo" in page.text and "Vigilia" in page.text
+
+
+async def test_each_queue_badge_counts_the_rows_its_queue_lists(client: httpx.AsyncClient, settings: Settings) -> None:
+    _company, mario, _laura, tech = await people()
+    await open_ticket(settings, mario, title="Appena arrivato")
+    late = await open_ticket(settings, mario, title="In ritardo")
+    await Ticket.filter(id=late.id).update(sla_deadline=late.created_at - timedelta(hours=1))
+    taken = await open_ticket(settings, mario, title="Preso da me")
+    await move(settings, tech, taken, Event.TAKE_IN_CHARGE)
+    await log_in(client, tech.email)
+    for name, titles in {"unassigned": {"Appena arrivato", "In ritardo"}, "mine": {"Preso da me"},
+                         "waiting": {"Preso da me"}, "sla": {"In ritardo"}}.items():
+        html = (await client.get(f"/tickets/queues?queue={name}")).text
+        badge = re.search(rf'queue={name}"[^>]*>[^<]*<span class="badge">(\d+)</span>', html)
+        rows = {title for title in ("Appena arrivato", "In ritardo", "Preso da me") if f">{title}</a>" in html}
+        assert rows == titles and badge is not None and int(badge.group(1)) == len(titles), name
