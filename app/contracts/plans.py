@@ -61,7 +61,7 @@ def parse_work_hours(text: str) -> tuple[tuple[time, time], ...]:
 
 
 def hours_text(hours: tuple[tuple[time, time], ...]) -> str:
-    return ", ".join(f"{a:%H:%M}-{b:%H:%M}" for a, b in hours)
+    return ",".join(f"{a:%H:%M}-{b:%H:%M}" for a, b in hours)
 
 
 def is_round_the_clock(plan: SlaPlan | None) -> bool:

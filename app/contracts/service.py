@@ -19,6 +19,7 @@ from app.audit import service as audit
 from app.contracts.models import CompanyPlan, ServiceContract, SlaPlan
 from app.contracts.plans import (
     PlanError,
+    hours_text,
     parse_work_days,
     parse_work_hours,
     plan_targets,
@@ -122,7 +123,7 @@ def _plan_values(data: PlanInput) -> dict[str, Any]:
         raise PlanError(N_("Choose at least one working day."))
     hours = parse_work_hours(data.work_hours)
     values: dict[str, Any] = {"name": data.name, "work_days": ",".join(str(d) for d in sorted(days)),
-                              "work_hours": ",".join(f"{a:%H:%M}-{b:%H:%M}" for a, b in hours),
+                              "work_hours": hours_text(hours),
                               "closed_on_holidays": data.closed_on_holidays,
                               "is_portal_default": data.is_portal_default}
     for priority, field_name in (("urgent", Priority.URGENTE), ("medium", Priority.MEDIA),

@@ -18,6 +18,7 @@ from tortoise.transactions import in_transaction
 
 from app.accounts.models import Company, Role, User, UserStatus
 from app.contracts import plans
+from app.contracts.models import SlaPlan
 from app.contracts.service import ContractError, check_work_entry
 from app.i18n import DISPLAY_TZ, N_
 from app.permissions import Action, allowed
@@ -211,7 +212,7 @@ async def _opening_sla(company_id: int | None, priority: Priority, opened: datet
     return await _plan_fields(plan, priority, opened)
 
 
-async def _plan_fields(plan: Any, priority: Priority, opened: datetime) -> dict[str, Any]:
+async def _plan_fields(plan: SlaPlan | None, priority: Priority, opened: datetime) -> dict[str, Any]:
     targets = plans.plan_targets(plan, priority)
     cal = plans.calendar_for(plan, await plans.closure_days())
     return {"sla_plan_id": plan.id if plan else None, "take_target_hours": targets.take,
@@ -536,7 +537,7 @@ async def update_details(settings: Settings, staff: User, ticket: Ticket, form: 
     if not changed:
         return []
     if "priority" in changed:  # the plan's targets of the new priority, as the plan is now
-        plan = await plans.SlaPlan.get_or_none(id=ticket.sla_plan_id) if ticket.sla_plan_id else None
+        plan = await SlaPlan.get_or_none(id=ticket.sla_plan_id) if ticket.sla_plan_id else None
         sla = await _plan_fields(plan, priority, ticket.created_at)
         changed["resolve_target_hours"] = sla["resolve_target_hours"]
         if ticket.taken_at is None:
