@@ -88,8 +88,12 @@ def clocks(ticket: Ticket, changes: Sequence[Change], cal: BusinessCalendar, now
 LATE = frozenset({SlaStatus.AT_RISK, SlaStatus.BREACHED})
 
 
+def running(ticket: Ticket) -> tuple[bool, bool]:
+    """Whether the take-in-charge and the resolution clocks still run (a target met or missed is settled)."""
+    return ticket.taken_at is None and ticket.status is Status.APERTO, ticket.status not in STOPPED
+
+
 def is_late(ticket: Ticket, state: Clocks) -> bool:
     """At risk or breached on a target whose clock still runs (a ticket taken in charge late is no longer late)."""
-    take_running = ticket.taken_at is None and ticket.status is Status.APERTO
-    resolve_running = ticket.status not in STOPPED
-    return (take_running and state.take.status in LATE) or (resolve_running and state.resolve.status in LATE)
+    take_runs, resolve_runs = running(ticket)
+    return (take_runs and state.take.status in LATE) or (resolve_runs and state.resolve.status in LATE)

@@ -19,7 +19,7 @@ from app.tickets.detail import duration
 from app.tickets.models import Ticket
 from app.tickets.service import now_utc
 from app.tickets.sla import SlaState, SlaStatus
-from app.tickets.workflow import OPEN_STATUSES, Status
+from app.tickets.workflow import OPEN_STATUSES
 
 RUNNING = frozenset({SlaStatus.RUNNING, SlaStatus.AT_RISK})
 
@@ -48,9 +48,9 @@ async def escalate(settings: Settings, now: datetime | None = None) -> int:
     written = 0
     for ticket in tickets:
         state = clock.clocks(ticket, changes[ticket.id], plans.calendar_for(ticket.sla_plan, closures), moment)
-        take_runs = ticket.taken_at is None and ticket.status is Status.APERTO
+        take_runs, resolve_runs = clock.running(ticket)
         for target, target_state, runs in ((SlaTarget.TAKE, state.take, take_runs),
-                                           (SlaTarget.RESOLVE, state.resolve, ticket.status not in clock.STOPPED)):
+                                           (SlaTarget.RESOLVE, state.resolve, resolve_runs)):
             stage = due_stage(target_state, runs, warn_before)
             if stage is not None and (ticket.id, target.value, stage.value) not in done \
                     and await _alert(settings, ticket, target, stage, target_state):
