@@ -50,7 +50,7 @@ async def test_the_ticket_page_shows_both_targets_to_both_sides_and_the_contract
     await log_in(client, "mario@valdora.example")
     requester = Page((await client.get(f"/tickets/{ticket.code}")).text)
     assert "Presa in carico" in requester.text and "Risoluzione" in requester.text
-    assert "obiettivo: 4 ore lavorative" in requester.text and "obiettivo: 16 ore lavorative" in requester.text
+    assert "obiettivo 4 h" in requester.text and "obiettivo 16 h" in requester.text
     assert "Assistenza Oro" not in requester.text and "Migrazione" not in requester.text
     await log_out(client)
     await log_in(client, "tecnico@sportello.example")
