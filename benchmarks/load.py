@@ -289,25 +289,35 @@ def main(arguments: argparse.Namespace) -> None:
             deadline = time.monotonic() + arguments.seconds
             threads = [threading.Thread(target=user_loop, args=(base_url, person, staff, all_codes, deadline, tally, n))
                        for n, (person, staff) in enumerate(users)]
-            started = time.perf_counter()
+            started, cpu_before = time.perf_counter(), cpu_split(server.pid, arguments.database_url)
             for thread in threads:
                 thread.start()
             for thread in threads:
                 thread.join()
             wall = time.perf_counter() - started
+            cores = [(after - before) / wall for after, before in
+                     zip(cpu_split(server.pid, arguments.database_url), cpu_before)]
             time.sleep(1)
         finally:
             server.terminate()
             server.wait(timeout=60)
         stored = asyncio.run(stored_comments(arguments.database_url, data_dir))
-    report(arguments, tally, wall, stored)
+    report(arguments, tally, wall, stored, cores)
 
 
-def report(arguments: argparse.Namespace, tally: Tally, wall: float, stored: set[str]) -> None:
+def cpu_split(server: int, database_url: str) -> tuple[float, float, float]:
+    """CPU seconds so far of the portal's processes, of our PostgreSQL backends and of this client."""
+    return portal_cpu(server), database_cpu(database_url), time.process_time()
+
+
+def report(arguments: argparse.Namespace, tally: Tally, wall: float, stored: set[str], cores: list[float]) -> None:
     total = sum(len(values) for values in tally.timings.values()) + sum(tally.errors.values())
     database = "PostgreSQL" if arguments.database_url else "SQLite"
     print(f"{arguments.users} users, {arguments.seconds} s, {arguments.workers} worker(s), {database}: "
           f"{total} requests, {total / wall:.0f} req/s, load average {os.getloadavg()[0]:.1f} at the end")
+    portal, postgres, client = cores
+    print(f"cores busy during the run: portal {portal:.2f}, PostgreSQL {postgres:.2f}, this client {client:.2f}; "
+          f"portal CPU per request {portal * wall * 1000 / max(total, 1):.1f} ms")
     rows = []
     for kind in sorted(tally.timings):
         values, server = tally.timings[kind], tally.server.get(kind) or [0.0]
