@@ -4,6 +4,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from app.accounts.models import Role, User, UserStatus
+from app.inbound.replies import reply_address
 from app.mail.service import queue_mail
 from app.settings import Settings
 from app.tickets.models import Ticket
@@ -69,4 +70,5 @@ async def send(
             continue
         seen.add(recipient.email)
         values = {"ticket": ticket, "link": ticket_link(settings, ticket), "recipient": recipient, **context}
-        await queue_mail(template, recipient.email, recipient.locale, values)
+        await queue_mail(template, recipient.email, recipient.locale, values,
+                         reply_to=reply_address(settings, ticket.id))
