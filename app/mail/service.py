@@ -83,6 +83,7 @@ def build_message(row: OutgoingMail, sender: str) -> EmailMessage:
     message["Message-ID"] = row.message_id or make_msgid(domain=MESSAGE_ID_DOMAIN)
     if row.reply_to:
         message["Reply-To"] = row.reply_to
+    message["Auto-Submitted"] = "auto-generated"  # RFC 3834: out-of-office responders do not answer it (no loops)
     message.set_content(row.text_body)
     message.add_alternative(row.html_body, subtype="html")
     return message

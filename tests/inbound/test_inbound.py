@@ -10,7 +10,7 @@ from app.accounts.models import User, UserStatus
 from app.inbound import imap
 from app.inbound.models import InboundMessage, Outcome
 from app.inbound.replies import reply_address
-from app.inbound.service import process, poll_once
+from app.inbound.service import poll_once, process
 from app.mail.models import OutgoingMail
 from app.settings import Settings
 from app.tickets.models import Attachment, Channel, Comment, Ticket
@@ -70,6 +70,8 @@ async def test_ticket_mails_carry_a_reply_address_and_a_reply_to_it_is_a_comment
     address = resolved["Reply-To"]
     assert address == reply_address(inbound_settings, ticket.id)
     assert address.startswith("assistenza+t") and address.endswith("@sportello.example")
+    assert resolved["Auto-Submitted"] == "auto-generated"  # an out-of-office reply to it would be a loop
+    assert "La sua risposta viene aggiunta al ticket" in resolved.get_body(preferencelist=("html",)).get_content()
 
     dovecot.append(mail("mario@valdora.example", f"Re: {resolved['Subject']}", "Non funziona ancora.\n\n"
                         "On Mon, Dec 1, 2026 at 10:00 AM Sportello wrote:\n> Svuotare la cache.\n", to=address))
@@ -80,6 +82,14 @@ async def test_ticket_mails_carry_a_reply_address_and_a_reply_to_it_is_a_comment
     assert (await Ticket.get(id=ticket.id)).status is Status.ATTESA_SUPPORTO  # a requester's reply reopens Risolto
     row = await InboundMessage.get()
     assert (row.outcome, row.ticket_id, row.comment_id) == (Outcome.COMMENT, ticket.id, comment.id)
+
+
+async def test_without_inbound_mail_ticket_mails_have_no_reply_address(settings: Settings) -> None:
+    _company, mario, _laura, _tech = await people()
+    await open_ticket(settings, mario)
+    sent = await OutgoingMail.get(recipient="mario@valdora.example")
+    assert sent.reply_to == "" and sent.message_id
+    assert "Non rispondere a questo indirizzo." in sent.html_body
 
 
 async def test_in_reply_to_a_mail_we_sent_is_a_comment_on_its_ticket(inbound_settings: Settings, dovecot: Dovecot) -> None:

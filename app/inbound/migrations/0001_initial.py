@@ -1,12 +1,13 @@
-from tortoise import migrations
-from tortoise.migrations import operations as ops
-from app.inbound.models import Outcome
+from tortoise import fields, migrations
 from tortoise.fields.base import OnDelete
-from tortoise import fields
 from tortoise.indexes import Index
+from tortoise.migrations import operations as ops
+
+from app.inbound.models import Outcome
+
 
 class Migration(migrations.Migration):
-    dependencies = [('tickets', '0007_ticket_rating')]
+    dependencies = [('tickets', '0001_initial')]
 
     initial = True
 
