@@ -1,5 +1,6 @@
 """Mail read from a real dovecot becomes tickets and comments, through the real ticket service and database."""
 
+import asyncio
 import imaplib
 from email.message import EmailMessage
 
@@ -11,7 +12,9 @@ from app.inbound import imap
 from app.inbound.models import InboundMessage, Outcome
 from app.inbound.replies import reply_address
 from app.inbound.service import poll_once, process
+from app.jobs import running
 from app.mail.models import OutgoingMail
+from app.main import background_jobs
 from app.settings import Settings
 from app.tickets.models import Attachment, Channel, Comment, Ticket
 from app.tickets.workflow import Event, Status
@@ -322,3 +325,28 @@ async def test_a_mail_without_message_id_is_known_by_its_hash(inbound_settings: 
     assert await process(inbound_settings, raw) is None
     assert (await InboundMessage.get()).message_key.startswith("sha256:")
     assert await Ticket.all().count() == 1
+
+
+async def test_the_portal_polls_the_mailbox_in_the_background(inbound_settings: Settings, dovecot: Dovecot) -> None:
+    await people()
+    settings = inbound_settings.model_copy(update={"run_jobs": True, "inbound_poll_seconds": 0.2})
+    (job,) = [job for job in background_jobs(settings) if job.name == "inbound-mail"]
+    assert not [job for job in background_jobs(inbound_settings.model_copy(update={"inbound_imap_url": ""}))
+                if job.name == "inbound-mail"]
+    dovecot.append(mail("mario@valdora.example", "Stampa bloccata"))
+    async with running([job]):
+        for _ in range(100):
+            if await Ticket.exists():
+                break
+            await asyncio.sleep(0.1)
+    assert await Ticket.all().count() == 1
+
+
+def test_the_mailbox_address_is_read_from_the_url() -> None:
+    plain = imap.mailbox_address("imap://support%40ente.it:p%40ss%2Fw@mail.ente.it/Assistenza%20clienti")
+    assert (plain.host, plain.port, plain.user, plain.password, plain.folder, plain.tls) == (
+        "mail.ente.it", 143, "support@ente.it", "p@ss/w", "Assistenza clienti", False)
+    secure = imap.mailbox_address("imaps://u:p@mail.ente.it")
+    assert (secure.port, secure.folder, secure.tls) == (993, "INBOX", True)
+    with pytest.raises(ValueError, match="INBOUND_IMAP_URL"):
+        imap.mailbox_address("pop3://u:p@mail.ente.it")
