@@ -29,7 +29,7 @@ state_dir = {root}/state
 log_path = {root}/dovecot.log
 protocols = imap
 listen = 127.0.0.1
-ssl = no
+{ssl}
 disable_plaintext_auth = no
 auth_mechanisms = plain login
 default_internal_user = {internal_user}
@@ -50,7 +50,7 @@ service imap-login {{
     port = {port}
   }}
   inet_listener imaps {{
-    port = 0
+    port = {tls_port}
   }}
 }}
 """
@@ -78,12 +78,32 @@ class Dovecot:
             (self.root / folder).mkdir()
             os.chown(self.root / folder, int(accounts["uid"]), int(accounts["gid"]))  # type: ignore[call-overload]
         (self.root / "passwd").write_text(f"{USER}:{{PLAIN}}{PASSWORD}\n")
-        (self.root / "dovecot.conf").write_text(CONFIG.format(root=self.root, port=self.port, **accounts))
+        self.tls_port = free_port() if self._make_certificate() else 0
+        tls = f"ssl = yes\nssl_cert = <{self.certificate}\nssl_key = <{self.root / 'key.pem'}" if self.tls_port else "ssl = no"
+        (self.root / "dovecot.conf").write_text(
+            CONFIG.format(root=self.root, port=self.port, tls_port=self.tls_port, ssl=tls, **accounts))
         self.process: subprocess.Popen[bytes] | None = None
+
+    @property
+    def certificate(self) -> Path:
+        return self.root / "cert.pem"
+
+    def _make_certificate(self) -> bool:
+        """A self-signed certificate for 127.0.0.1, for the imaps:// listener (none without the openssl tool)."""
+        if shutil.which("openssl") is None:
+            return False
+        subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj",
+                        "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1", "-keyout",
+                        str(self.root / "key.pem"), "-out", str(self.certificate)], check=True, capture_output=True)
+        return True
 
     @property
     def url(self) -> str:
         return f"imap://{USER}:{PASSWORD}@127.0.0.1:{self.port}/INBOX"
+
+    @property
+    def tls_url(self) -> str:
+        return f"imaps://{USER}:{PASSWORD}@127.0.0.1:{self.tls_port}/INBOX"
 
     def start(self) -> None:
         self.process = subprocess.Popen([DOVECOT, "-F", "-c", str(self.root / "dovecot.conf")],

@@ -2,6 +2,7 @@
 
 import asyncio
 import imaplib
+import ssl
 from email.message import EmailMessage
 
 import pytest
@@ -350,3 +351,18 @@ def test_the_mailbox_address_is_read_from_the_url() -> None:
     assert (secure.port, secure.folder, secure.tls) == (993, "INBOX", True)
     with pytest.raises(ValueError, match="INBOUND_IMAP_URL"):
         imap.mailbox_address("pop3://u:p@mail.ente.it")
+
+
+async def test_imaps_checks_the_servers_certificate(
+    inbound_settings: Settings, dovecot: Dovecot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    if not dovecot.tls_port:
+        pytest.skip("the openssl tool is missing: no certificate for dovecot's imaps listener")
+    await people()
+    dovecot.append(mail("mario@valdora.example", "Stampa bloccata"))
+    settings = inbound_settings.model_copy(update={"inbound_imap_url": dovecot.tls_url})
+    with pytest.raises(ssl.SSLCertVerificationError):  # self-signed: not trusted by default
+        await poll_once(settings)
+    monkeypatch.setenv("SSL_CERT_FILE", str(dovecot.certificate))  # trusted as a company CA would be
+    assert await poll_once(settings) == 1
+    assert await Ticket.all().count() == 1
