@@ -22,6 +22,7 @@ AUTO_SUBMITTED = N_("Automatic mail (Auto-Submitted)")
 BULK = N_("Bulk or list mail (Precedence)")
 AUTO_REPLY = N_("Automatic reply")
 BOUNCE = N_("Delivery report or bounce")
+UNREADABLE = N_("The mail could not be read")
 
 
 @dataclass(frozen=True)
@@ -60,6 +61,12 @@ def read_mail(raw: bytes) -> IncomingMail:
         files=tuple(_files(message, body)),
         automatic=_automatic(message, address),
     )
+
+
+def unreadable(raw: bytes) -> IncomingMail:
+    """What is kept of a mail the parser failed on: enough to record it once and move on."""
+    return IncomingMail(key=_key("", raw), sender="", sender_name="", subject="", text="", recipients=(),
+                        references=(), files=(), automatic=UNREADABLE)
 
 
 def _header(message: Message, name: str) -> str:

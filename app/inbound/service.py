@@ -22,7 +22,7 @@ from app.accounts.models import User, UserStatus
 from app.i18n import N_
 from app.inbound import imap
 from app.inbound.models import InboundMessage, Outcome
-from app.inbound.parse import IncomingMail, MailFile, read_mail, title_of
+from app.inbound.parse import IncomingMail, MailFile, read_mail, title_of, unreadable
 from app.inbound.replies import ticket_in_address
 from app.mail.models import OutgoingMail
 from app.mail.service import queue_mail, shortened
@@ -75,7 +75,11 @@ async def poll_once(settings: Settings) -> int:
 
 async def process(settings: Settings, raw: bytes) -> InboundMessage | None:
     """Handle one raw mail; None when it was handled before (its row exists)."""
-    mail = read_mail(raw)
+    try:
+        mail = read_mail(raw)
+    except Exception:  # a mail no parser rule foresaw: recorded once, never retried every poll
+        log.exception("inbound mail could not be read")
+        mail = unreadable(raw)
     if await InboundMessage.exists(message_key=mail.key):
         return None
     try:

@@ -366,3 +366,33 @@ async def test_imaps_checks_the_servers_certificate(
     monkeypatch.setenv("SSL_CERT_FILE", str(dovecot.certificate))  # trusted as a company CA would be
     assert await poll_once(settings) == 1
     assert await Ticket.all().count() == 1
+
+
+async def test_attachments_beyond_the_upload_rules_are_named_and_the_rest_kept(
+    inbound_settings: Settings, dovecot: Dovecot
+) -> None:
+    await people()
+    settings = inbound_settings.model_copy(update={"upload_max_mb": 1})
+    files = (("grande.pdf", PDF + b"0" * 1024 * 1024), ("vuoto.pdf", b""),
+             *((f"pagina{n}.pdf", PDF) for n in range(6)))
+    dovecot.append(mail("mario@valdora.example", "Documenti", files=files))
+    await poll_once(settings)
+
+    ticket = await Ticket.get()
+    kept = await Attachment.filter(ticket_id=ticket.id).order_by("id").values_list("original_name", flat=True)
+    assert kept == [f"pagina{n}.pdf" for n in range(5)]
+    assert (await InboundMessage.get()).refused_files() == [
+        ("grande.pdf", "The file is too large."), ("vuoto.pdf", "The file is empty."),
+        ("pagina5.pdf", "At most 5 files at a time."),
+    ]
+
+
+async def test_a_mail_the_parser_fails_on_is_recorded_once_and_flagged(inbound_settings: Settings, dovecot: Dovecot) -> None:
+    # Found by fuzzing: the stdlib address parser raises AttributeError on this To header.
+    raw = b"From: mario@valdora.example\r\nTo: )),,\xc3\xff?*.:],%@\xc3]\r\nSubject: x\r\n\r\ntesto\r\n"
+    dovecot.append(raw)
+    assert await poll_once(inbound_settings) == 1
+    assert await poll_once(inbound_settings) == 0
+    row = await InboundMessage.get()
+    assert (row.outcome, row.reason, row.message_key[:7]) == (Outcome.IGNORED, "The mail could not be read", "sha256:")
+    assert dovecot.seen() == [True]
