@@ -40,7 +40,7 @@ SUBJECT_REF = re.compile(r"\[TT(\d{1,12})\]", re.IGNORECASE)
 TITLE_MAX = 200
 ANSWER_EVERY = timedelta(hours=24)  # at most one answer a day to the same unknown address
 
-NO_SENDER = N_("No sender address")
+NO_SENDER = N_("No valid sender address")
 OWN_ADDRESS = N_("Sent from our own address (a loop)")
 OVER_RATE = N_("Too many mails from this sender in the last hour")
 NOT_ALLOWED_TO_COMMENT = N_("The sender may not comment on this ticket")
@@ -110,7 +110,7 @@ async def _handle(settings: Settings, mail: IncomingMail) -> InboundMessage:
 
 
 def _loop(settings: Settings, mail: IncomingMail) -> str:
-    if not mail.sender:
+    if not accounts.valid_email(mail.sender):
         return NO_SENDER
     ours = {settings.support_address, parseaddr(settings.mail_from)[1].lower()}
     local, _, domain = mail.sender.partition("@")
@@ -239,8 +239,8 @@ async def _unknown_sender(settings: Settings, mail: IncomingMail) -> InboundMess
 
 async def _registration_request(settings: Settings, mail: IncomingMail) -> InboundMessage:
     request = accounts.Registration(
-        full_name=mail.sender_name or mail.sender.partition("@")[0], email=mail.sender, company_name="", tax_id="",
-        phone="", note=shortened(mail.subject, 200), locale=settings.default_locale,
+        full_name=(mail.sender_name or mail.sender.partition("@")[0])[:200], email=mail.sender, company_name="",
+        tax_id="", phone="", note=shortened(mail.subject, 200), locale=settings.default_locale,
     )
     async with in_transaction():
         row = await _record(mail, Outcome.UNKNOWN, UNKNOWN_REGISTERED)

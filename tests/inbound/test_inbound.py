@@ -194,11 +194,12 @@ async def test_bounces_and_our_own_mail_are_ignored(inbound_settings: Settings, 
     dovecot.append(mail("MAILER-DAEMON@valdora.example", "Undelivered Mail", "Returned."))
     dovecot.append(mail(SUPPORT_ADDRESS, "Nuovo ticket", "Il nostro stesso messaggio."))
     dovecot.append(mail(reply_address(inbound_settings, 1), "Loop", "Ancora noi."))
+    dovecot.append(mail("Nessuno", "Senza mittente", "Da chi?"))
     await poll_once(inbound_settings)
 
     assert await InboundMessage.all().order_by("id").values_list("reason", flat=True) == [
         "Delivery report or bounce", "Delivery report or bounce",
-        "Sent from our own address (a loop)", "Sent from our own address (a loop)",
+        "Sent from our own address (a loop)", "Sent from our own address (a loop)", "No valid sender address",
     ]
     assert await Ticket.all().count() == 0
 
