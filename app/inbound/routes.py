@@ -13,11 +13,12 @@ from app.web import app_settings, render
 
 
 async def inbound_log(request: Request) -> Response:
+    settings = app_settings(request)
     asked = parse_query(InboundQuery, request.query_params)
     page = await received_page(asked.outcome, asked.page)
     return render(request, "inbound/admin.html", {
         "listing": page, "outcome": asked.outcome, "outcomes": list(Outcome),
-        "enabled": bool(app_settings(request).inbound_imap_url), "address": app_settings(request).support_address,
+        "enabled": bool(settings.inbound_imap_url), "address": settings.support_address,
     })
 
 

@@ -155,7 +155,7 @@ async def _subject_ticket(mail: IncomingMail) -> Ticket | None:
 # ---- files ----
 
 def _attachments(settings: Settings, files: tuple[MailFile, ...]) -> tuple[list[UploadFile], list[str]]:
-    """The files the portal's upload rules accept, as uploads, and a line "name: reason" per refused one.
+    """The files the portal's upload rules accept, as uploads, and a line "name<TAB>reason" per refused one.
     app/uploads.py checks the accepted ones again while storing them."""
     accepted: list[UploadFile] = []
     refused: list[str] = []
