@@ -33,6 +33,7 @@ from app.admin.forms import (
 )
 from app.api.forms import TokenForm
 from app.canned.forms import CannedForm, InsertQuery
+from app.inbound.forms import InboundQuery
 from app.insights.forms import OpenQuery, ReportQuery, SolvedForm, TableQuery
 from app.kb.forms import (
     ArticleListQuery,
@@ -90,7 +91,7 @@ READS: dict[str, tuple[type[BaseModel], ...]] = {
     "/admin/companies/new": (CompanyForm,), "/admin/companies/{company_id:id}": (CompanyForm,),
     "/admin/users": (UsersQuery,), "/admin/users/new": (NewUserForm,), "/admin/users/{user_id:id}": (EditUserForm,),
     "/admin/users/{user_id:id}/approve": (), "/admin/users/{user_id:id}/reject": (),
-    "/admin/mail": (MailQuery,), "/admin/mail/{mail_id:id}": (), "/admin/mail/{mail_id:id}/html": (),
+    "/admin/inbound": (InboundQuery,), "/admin/mail": (MailQuery,), "/admin/mail/{mail_id:id}": (), "/admin/mail/{mail_id:id}/html": (),
     "/admin/audit": (AuditQuery,), "/account/export": (), "/admin/users/{user_id:id}/export": (),
     "/admin/users/{user_id:id}/erase": (EraseForm,), "/insights/open/{event_id:id}": (OpenQuery,),
     "/insights/solved": (SolvedForm,), "/insights/search": (ReportQuery,), "/insights/dashboard": (TableQuery,),

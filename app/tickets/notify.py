@@ -4,6 +4,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from app.accounts.models import Role, User, UserStatus
+from app.inbound.replies import reply_address
 from app.mail.service import queue_mail
 from app.settings import Settings
 from app.tickets.models import Ticket
@@ -64,9 +65,11 @@ async def send(
     settings: Settings, template: str, recipients: list[Recipient], ticket: Ticket, context: dict[str, Any]
 ) -> None:
     seen: set[str] = set()
+    reply_to = reply_address(settings, ticket.id)
     for recipient in recipients:
         if recipient.email in seen:
             continue
         seen.add(recipient.email)
-        values = {"ticket": ticket, "link": ticket_link(settings, ticket), "recipient": recipient, **context}
-        await queue_mail(template, recipient.email, recipient.locale, values)
+        values = {"ticket": ticket, "link": ticket_link(settings, ticket), "recipient": recipient,
+                  "replies_read": bool(reply_to), **context}
+        await queue_mail(template, recipient.email, recipient.locale, values, reply_to=reply_to)

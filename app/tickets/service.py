@@ -152,9 +152,10 @@ def _check(user: User, action: Action, ticket: Ticket) -> None:
 
 async def create_ticket(
     settings: Settings, author: User, data: TicketInput, requester: User | None = None,
-    uploads: Sequence[UploadFile] = (), submission: str = "",
+    uploads: Sequence[UploadFile] = (), submission: str = "", channel: Channel | None = None,
 ) -> Ticket:
     """Open a ticket: by a requester for himself, or by staff on a requester's behalf (phone, email).
+    `channel` is the one a service knows (inbound mail); a form's choice counts only on a requester's behalf.
     A refused attachment refuses the whole ticket, so the form comes back with every value kept.
     `submission` is the form's one-time key: sent again, it returns the ticket it opened the first time."""
     on_behalf = requester is not None and requester.id != author.id
@@ -163,7 +164,7 @@ async def create_ticket(
                 or not requester.is_requester:
             raise TicketError(N_("Choose the requester from the list."))
     owner = requester if requester is not None else author
-    channel = data.channel if on_behalf else Channel.PORTAL
+    channel = channel or (data.channel if on_behalf else Channel.PORTAL)
     key = _submission_key(submission)
     if (done := await submissions.earlier(author, key)) is not None:
         return await _earlier_ticket(done)
