@@ -56,12 +56,10 @@ def shortened(text: str, limit: int) -> str:
     return (cut[:space] if space > 0 else cut).rstrip() + "…"
 
 
-async def queue_mail(
-    name: str, recipient: str, locale: str, context: dict[str, Any], reply_to: str = ""
-) -> OutgoingMail:
-    """Write the mail to the outbox; call it inside the transaction of the change it reports."""
+def outbox_row(name: str, recipient: str, locale: str, context: dict[str, Any], reply_to: str = "") -> OutgoingMail:
+    """The mail rendered for one recipient, not yet written."""
     mail = render_mail(name, locale, context)
-    row = await OutgoingMail.create(
+    return OutgoingMail(
         recipient=recipient,
         subject=mail.subject,
         text_body=mail.text,
@@ -71,8 +69,23 @@ async def queue_mail(
         reply_to=reply_to,
         next_attempt_at=datetime.now(UTC),
     )
+
+
+async def queue_mail(
+    name: str, recipient: str, locale: str, context: dict[str, Any], reply_to: str = ""
+) -> OutgoingMail:
+    """Write the mail to the outbox; call it inside the transaction of the change it reports."""
+    row = outbox_row(name, recipient, locale, context, reply_to)
+    await row.save()
     mail_queued.set()
     return row
+
+
+async def queue_mails(rows: list[OutgoingMail]) -> None:
+    """Write many mails (one change told to a whole team) in one statement, inside the change's transaction."""
+    if rows:
+        await OutgoingMail.bulk_create(rows)
+        mail_queued.set()
 
 
 def build_message(row: OutgoingMail, sender: str) -> EmailMessage:
