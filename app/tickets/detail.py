@@ -73,10 +73,20 @@ def duration(value: timedelta | None) -> str:
     return _("%(hours)s h %(minutes)s min", hours=minutes // 60, minutes=minutes % 60)
 
 
+def sees_internal(user: User, ticket: Ticket) -> bool:
+    return allowed(user, Action.READ_INTERNAL_NOTES, ticket)
+
+
+def visible_comments(user: User, ticket: Ticket) -> QuerySet[Comment]:
+    """The ticket's comments this viewer may read: a requester never gets internal notes."""
+    query = Comment.filter(ticket_id=ticket.id)
+    return query if sees_internal(user, ticket) else query.filter(internal=False)
+
+
 def visible_attachments(user: User, ticket: Ticket) -> QuerySet[Attachment]:
     """The ticket's files this viewer may list and open: a requester never gets those of internal notes."""
     query = Attachment.filter(ticket_id=ticket.id)
-    return query if allowed(user, Action.READ_INTERNAL_NOTES, ticket) else query.filter(internal=False)
+    return query if sees_internal(user, ticket) else query.filter(internal=False)
 
 
 def actions_for(user: User, ticket: Ticket) -> list[Event]:
@@ -94,12 +104,16 @@ def may_comment(user: User, ticket: Ticket) -> bool:
                                                              ticket.ticket_type)
 
 
+async def latest_event_id(ticket: Ticket) -> int:
+    """Where the page's live updates resume: what happened after it was drawn (app/live)."""
+    ids = await TicketEvent.filter(ticket_id=ticket.id).order_by("-id").limit(1).values_list("id", flat=True)
+    return ids[0] if ids else 0
+
+
 async def detail_context(user: User, ticket: Ticket) -> dict[str, Any]:
-    staff = allowed(user, Action.READ_INTERNAL_NOTES, ticket)
-    comments_query = Comment.filter(ticket_id=ticket.id).select_related("author")
-    if not staff:
-        comments_query = comments_query.filter(internal=False)
-    comments = [NumberedComment(i, c) for i, c in enumerate(await comments_query.order_by("id"), start=1)]
+    staff = sees_internal(user, ticket)
+    comments_query = visible_comments(user, ticket).select_related("author").order_by("id")
+    comments = [NumberedComment(i, c) for i, c in enumerate(await comments_query, start=1)]
     events_query = TicketEvent.filter(ticket_id=ticket.id).select_related("actor").order_by("id")
     if not staff:
         events_query = events_query.filter(kind__in=[EventKind.CREATED, EventKind.STATUS])
@@ -111,6 +125,7 @@ async def detail_context(user: User, ticket: Ticket) -> dict[str, Any]:
         "attachments": await visible_attachments(user, ticket).order_by("id").values(
             "id", "original_name", "size", "created_at", "internal", uploader="uploaded_by__full_name"),
         "events": await events_query,
+        "live_after": await latest_event_id(ticket),
         "sla": ticket_sla(ticket, cal, now),
         "actions": actions_for(user, ticket),
         "can_comment": may_comment(user, ticket),

@@ -18,6 +18,7 @@ from tortoise.transactions import in_transaction
 
 from app.accounts.models import Company, Role, User, UserStatus
 from app.i18n import DISPLAY_TZ, N_
+from app.live.bus import ticket_changed as tell_live_pages
 from app.permissions import Action, allowed
 from app.searching.outbox import enqueue
 from app.settings import Settings
@@ -302,7 +303,8 @@ async def add_comment(
         async with in_transaction():
             comment = await Comment.create(ticket_id=ticket.id, author_id=user.id, body=body, internal=internal)
             await submissions.remember(user, key, ticket, comment)
-            await record(ticket, user, EventKind.NOTE if internal else EventKind.COMMENT)
+            # The comment's id in the event: a live ticket page shows it from there (app/live).
+            await record(ticket, user, EventKind.NOTE if internal else EventKind.COMMENT, detail=str(comment.id))
             await _save_attachments(ticket, user, stored, comment)
             old_status = ticket.status
             if new_status != old_status:
@@ -322,6 +324,7 @@ async def add_comment(
         await _remove_all(settings, stored)
         raise
     await _committed(settings, stored)
+    await tell_live_pages(ticket.id)
     return comment
 
 
@@ -354,6 +357,7 @@ async def add_attachments(settings: Settings, user: User, ticket: Ticket, upload
         await _remove_all(settings, stored)
         raise
     await _committed(settings, stored)
+    await tell_live_pages(ticket.id)
     return len(stored)
 
 
@@ -414,6 +418,7 @@ async def transition(
         await enqueue(SEARCH_SOURCE, ticket.id)
         await webhooks.ticket_changed(ticket, "status")
         await _mail_status(settings, user, ticket, old_status)
+    await tell_live_pages(ticket.id)
     return new_status
 
 
@@ -467,6 +472,7 @@ async def auto_close_resolved(settings: Settings, now: datetime | None = None) -
             await webhooks.ticket_changed(ticket, "auto_close")
             await _mail_status(settings, None, ticket, old_status)
         closed += 1
+        await tell_live_pages(ticket.id)
     return closed
 
 
@@ -493,6 +499,7 @@ async def assign(settings: Settings, staff: User, ticket: Ticket, assignee_id: i
         if assignee is not None and assignee.id != staff.id:
             await notify.send(settings, "ticket_assigned", [notify.Recipient(assignee.email, assignee.locale)],
                               ticket, {"actor": staff})
+    await tell_live_pages(ticket.id)
 
 
 EDITABLE = ("title", "ticket_type", "priority", "severity", "category_id", "product_id", "planned_hours",
@@ -527,6 +534,7 @@ async def update_details(settings: Settings, staff: User, ticket: Ticket, form: 
         await record(ticket, staff, EventKind.FIELDS, detail=detail)
         await enqueue(SEARCH_SOURCE, ticket.id)
         await webhooks.ticket_changed(ticket, "fields")
+    await tell_live_pages(ticket.id)
     return [name for name in EDITABLE if name in changed]
 async def _kept_or_chosen(model: type[Category] | type[Product], chosen: int | None,
                           current: int | None) -> int | None:
@@ -565,6 +573,7 @@ async def log_work(staff: User, ticket: Ticket, day: date, hours: Decimal, note:
         entry = await WorkLog.create(ticket_id=ticket.id, technician_id=staff.id, day=day, hours=amount, note=note)
         await record(ticket, staff, EventKind.WORK, detail=f"{day.isoformat()}\t{amount}\t{note}")
         await _touch(ticket)
+    await tell_live_pages(ticket.id)
     return entry
 
 
@@ -596,4 +605,6 @@ async def mark_duplicate(settings: Settings, staff: User, ticket: Ticket, origin
         await enqueue(SEARCH_SOURCE, ticket.id)
         await webhooks.ticket_changed(ticket, "duplicate")
         await _mail_status(settings, staff, ticket, old_status)
+    await tell_live_pages(ticket.id)
+    await tell_live_pages(original.id)
     return original
