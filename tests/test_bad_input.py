@@ -33,6 +33,7 @@ from app.admin.forms import (
 )
 from app.api.forms import TokenForm
 from app.canned.forms import CannedForm, InsertQuery
+from app.live.forms import StreamQuery
 from app.insights.forms import OpenQuery, ReportQuery, SolvedForm, TableQuery
 from app.kb.forms import (
     ArticleListQuery,
@@ -105,7 +106,7 @@ READS: dict[str, tuple[type[BaseModel], ...]] = {
     "/documents/{document_id:id}/file": (), "/documents/{document_id:id}/delete": (), "/search": (SearchQuery,),
     "/search/suggest": (SuggestQuery,), "/admin/search": (), "/admin/search/lexicon": (LexiconForm,),
     "/tickets": (ListQuery,), "/tickets/new": (NewTicketForm, NewTicketQuery), "/tickets/queues": (QueueQuery,),
-    "/tickets/{ref}": (), "/tickets/{ref}/print": (), "/tickets/{ref}/comments": (CommentForm,),
+    "/tickets/{ref}": (), "/tickets/{ref}/print": (), "/tickets/{ref}/events": (StreamQuery,), "/tickets/{ref}/comments": (CommentForm,),
     "/tickets/{ref}/attachments": (), "/tickets/{ref}/attachments/{attachment_id:id}": (),
     "/tickets/{ref}/transition": (TransitionForm,), "/tickets/{ref}/assign": (AssignForm,),
     "/tickets/{ref}/details": (DetailsForm,), "/tickets/{ref}/worklog": (WorklogForm,),

@@ -1,9 +1,11 @@
 """Reading a live stream over real HTTP: its events parsed as a browser's EventSource parses them."""
 
 import asyncio
+import os
 from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager, contextmanager
 from dataclasses import dataclass
+from pathlib import Path
 
 import httpx
 
@@ -84,3 +86,32 @@ async def signed_in(url: str, email: str) -> AsyncIterator[httpx.AsyncClient]:
     async with httpx.AsyncClient(base_url=url, headers={"Origin": url}) as client:
         await log_in(client, email)
         yield client
+
+
+def _socket_inodes(pid: int) -> set[str]:
+    inodes = set()
+    for fd in Path(f"/proc/{pid}/fd").iterdir():
+        try:
+            target = os.readlink(fd)
+        except OSError:
+            continue
+        if target.startswith("socket:["):
+            inodes.add(target[8:-1])
+    return inodes
+
+
+def serving_process(pids: list[int], server_port: int, client_port: int) -> int | None:
+    """Which of `pids` holds the server side of the TCP connection from `client_port` (read from /proc)."""
+    wanted = f"{server_port:04X}", f"{client_port:04X}"
+    inode = None
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        for row in Path(table).read_text().splitlines()[1:]:
+            cells = row.split()
+            local, remote = cells[1].rsplit(":", 1)[1], cells[2].rsplit(":", 1)[1]
+            if (local, remote) == wanted:
+                inode = cells[9]
+    return next((pid for pid in pids if inode is not None and inode in _socket_inodes(pid)), None)
+
+
+def client_port(response: httpx.Response) -> int:
+    return response.extensions["network_stream"].get_extra_info("client_addr")[1]
