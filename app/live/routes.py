@@ -17,7 +17,6 @@ from app.live.forms import StreamQuery
 from app.permissions import Action
 from app.routing import route
 from app.tickets.access import ticket_for
-from app.tickets.detail import latest_event_id
 from app.tickets.models import Ticket
 from app.web import app_settings, templates
 
@@ -42,7 +41,7 @@ async def ticket_events(request: Request) -> Response:
     session = current_session(request)
     after = _cursor(request)
     if after is None:
-        after = await latest_event_id(ticket)
+        after = await service.latest_event_id(ticket)
     return StreamingResponse(_stream(request, user, session, ticket, after), media_type="text/event-stream",
                              headers={"Cache-Control": "no-store", "X-Accel-Buffering": "no"})
 

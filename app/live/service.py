@@ -25,6 +25,11 @@ class LiveEvent:
     html: str
 
 
+async def latest_event_id(ticket: Ticket) -> int:
+    ids = await TicketEvent.filter(ticket_id=ticket.id).order_by("-id").limit(1).values_list("id", flat=True)
+    return ids[0] if ids else 0
+
+
 async def still_signed_in(session: Session) -> bool:
     """The session the stream was opened with is still there, not expired, its person still active."""
     row = await Session.filter(id=session.id, expires_at__gt=datetime.now(UTC)).select_related("user").first()

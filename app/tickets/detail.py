@@ -104,19 +104,12 @@ def may_comment(user: User, ticket: Ticket) -> bool:
                                                              ticket.ticket_type)
 
 
-async def latest_event_id(ticket: Ticket) -> int:
-    """Where the page's live updates resume: what happened after it was drawn (app/live)."""
-    ids = await TicketEvent.filter(ticket_id=ticket.id).order_by("-id").limit(1).values_list("id", flat=True)
-    return ids[0] if ids else 0
-
-
 async def detail_context(user: User, ticket: Ticket) -> dict[str, Any]:
     staff = sees_internal(user, ticket)
     comments_query = visible_comments(user, ticket).select_related("author").order_by("id")
     comments = [NumberedComment(i, c) for i, c in enumerate(await comments_query, start=1)]
-    events_query = TicketEvent.filter(ticket_id=ticket.id).select_related("actor").order_by("id")
-    if not staff:
-        events_query = events_query.filter(kind__in=[EventKind.CREATED, EventKind.STATUS])
+    # Every row, even those this viewer is not shown: the last one is where the page's live updates resume.
+    events = await TicketEvent.filter(ticket_id=ticket.id).select_related("actor").order_by("id")
     cal, now = await service.business_calendar(), service.now_utc()
     context: dict[str, Any] = {
         "ticket": ticket,
@@ -124,8 +117,8 @@ async def detail_context(user: User, ticket: Ticket) -> dict[str, Any]:
         # The listed facts only: an attachment's extracted text (up to 100,000 characters) is for the index.
         "attachments": await visible_attachments(user, ticket).order_by("id").values(
             "id", "original_name", "size", "created_at", "internal", uploader="uploaded_by__full_name"),
-        "events": await events_query,
-        "live_after": await latest_event_id(ticket),
+        "events": [e for e in events if staff or e.kind in (EventKind.CREATED, EventKind.STATUS)],
+        "live_after": events[-1].id if events else 0,
         "sla": ticket_sla(ticket, cal, now),
         "actions": actions_for(user, ticket),
         "can_comment": may_comment(user, ticket),
