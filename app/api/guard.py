@@ -35,6 +35,9 @@ MESSAGES = {400: "Bad request.", 401: "A valid API token is required: Authorizat
             429: "Too many failed attempts. Wait a few minutes and try again.",
             503: "Search is unavailable at the moment: try again later."}
 
+TEMPORARY_PASSWORD = ("This account still has a temporary password: sign in on the portal and replace it "
+                      "(/password/change), then the token works.")
+
 
 class ApiError(Exception):
     def __init__(self, status: int, message: str = "", fields: Sequence[FieldError] = ()) -> None:
@@ -87,6 +90,8 @@ async def _caller(request: Request, scope: tokens.Scope) -> User:
             await ratelimit.record([counter])
         raise ApiError(401)
     user, token = found
+    if user.must_change_password:  # as on the pages: nothing else until the temporary password is replaced
+        raise ApiError(403, TEMPORARY_PASSWORD)
     if scope not in token.scopes:
         raise ApiError(403)
     return user

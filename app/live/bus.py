@@ -1,5 +1,5 @@
 """Which tickets just changed, told to every app process: PostgreSQL NOTIFY on one channel, or (SQLite,
-one process) straight to the waiting streams.
+one process) straight to the waiting streams. The same channel carries named topics (a cache to forget).
 
 The signal carries only a ticket id. A stream that hears it reads the ticket's new events from the
 database itself, so a lost or early signal loses nothing: the next one (or the heartbeat) finds them.
@@ -9,7 +9,7 @@ import asyncio
 import contextlib
 import logging
 import signal
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from types import FrameType
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
@@ -65,6 +65,26 @@ async def ticket_changed(ticket_id: int) -> None:
         bus.wake(ticket_id)
 
 
+_topics: dict[str, list[Callable[[], None]]] = {}
+
+
+def on_topic(name: str, callback: Callable[[], None]) -> None:
+    """Run `callback` in this process whenever any process announces `name`."""
+    _topics.setdefault(name, []).append(callback)
+
+
+def _heard_topic(name: str) -> None:
+    for callback in _topics.get(name, []):
+        callback()
+
+
+async def announce(name: str) -> None:
+    """Tell every process (this one at once): on PostgreSQL the others hear it through their LISTEN."""
+    _heard_topic(name)
+    if _on_postgres():
+        await connections.get("default").execute_query("SELECT pg_notify($1, $2)", [CHANNEL, name])
+
+
 def _dsn(db_url: str) -> str:
     parts = urlsplit(db_url)
     return urlunsplit(("postgresql", parts.netloc, parts.path, "", ""))
@@ -77,6 +97,8 @@ async def _listen(dsn: str) -> None:
     def heard(_connection: Any, _pid: int, _channel: str, payload: str) -> None:
         if payload.isdigit():
             bus.wake(int(payload))
+        else:
+            _heard_topic(payload)
 
     while True:
         lost = asyncio.Event()
@@ -90,6 +112,8 @@ async def _listen(dsn: str) -> None:
             connection.add_termination_listener(lambda _c: lost.set())
             await connection.add_listener(CHANNEL, heard)
             bus.wake()  # whatever happened while nobody listened
+            for name in _topics:
+                _heard_topic(name)
             await lost.wait()
         finally:
             await connection.close()

@@ -258,16 +258,18 @@ async def _remove_all(settings: Settings, stored: Sequence[StoredFile]) -> None:
 
 async def _save_attachments(
     ticket: Ticket, user: User, stored: Sequence[StoredFile], comment: Comment | None = None
-) -> None:
+) -> list[Attachment]:
     """The files belong to `comment` and share its visibility; without one they are public."""
+    rows = []
     for item in stored:
-        await Attachment.create(
+        rows.append(await Attachment.create(
             ticket_id=ticket.id, uploaded_by_id=user.id, comment_id=comment.id if comment else None,
             internal=comment.internal if comment else False, stored_name=item.stored_name,
             original_name=item.original_name, content_type=item.content_type, size=item.size,
             text_status=initial_text_status(item.content_type),
-        )
+        ))
         await record(ticket, user, EventKind.ATTACHMENT, detail=item.original_name)
+    return rows
 
 
 async def _committed(settings: Settings, stored: Sequence[StoredFile]) -> None:
@@ -342,7 +344,8 @@ async def _mail_comment(settings: Settings, author: User, ticket: Ticket, commen
     await notify.send(settings, "ticket_comment", recipients, ticket, {"actor": author, "comment": comment})
 
 
-async def add_attachments(settings: Settings, user: User, ticket: Ticket, uploads: Sequence[UploadFile]) -> int:
+async def add_attachments(settings: Settings, user: User, ticket: Ticket,
+                          uploads: Sequence[UploadFile]) -> list[Attachment]:
     _check(user, Action.COMMENT_TICKET, ticket)
     if not uploads:
         raise TicketError(N_("Choose a file to attach."))
@@ -351,14 +354,14 @@ async def add_attachments(settings: Settings, user: User, ticket: Ticket, upload
     stored = await _store_all(settings, uploads)
     try:
         async with in_transaction():
-            await _save_attachments(ticket, user, stored)
+            rows = await _save_attachments(ticket, user, stored)
             await _touch(ticket)
     except BaseException:
         await _remove_all(settings, stored)
         raise
     await _committed(settings, stored)
     await tell_live_pages(ticket.id)
-    return len(stored)
+    return rows
 
 
 # ---- workflow ----
