@@ -33,7 +33,6 @@ from app.admin.forms import (
 )
 from app.api.forms import TokenForm
 from app.canned.forms import CannedForm, InsertQuery
-from app.live.forms import StreamQuery
 from app.insights.forms import OpenQuery, ReportQuery, SolvedForm, TableQuery
 from app.kb.forms import (
     ArticleListQuery,
@@ -48,6 +47,7 @@ from app.kb.forms import (
     SuggestForm,
 )
 from app.kb.models import Article
+from app.live.forms import StreamQuery
 from app.routing import GuardedRoute
 from app.searching.engine import close_engines
 from app.searching.forms import LexiconForm, SearchQuery, SuggestQuery

@@ -8,7 +8,6 @@ from typing import Any, TypeVar
 
 from limits import parse
 from pydantic import BaseModel, ValidationError
-from search.types import EngineUnavailable
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
@@ -18,11 +17,12 @@ from app import i18n, ratelimit
 from app.accounts.models import User
 from app.api import tokens
 from app.api.schemas import Error, ErrorBody, FieldError
-from app.kb.service import KbError
 from app.forms import valid_path_value
+from app.kb.service import KbError
 from app.permissions import Action, allowed
 from app.routing import GuardedRoute
 from app.tickets.service import TicketError
+from search.types import EngineUnavailable
 
 M = TypeVar("M", bound=BaseModel)
 ApiEndpoint = Callable[[Request, User], Awaitable[Response]]

@@ -8,11 +8,33 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Match
 
 from app.accounts.models import User, UserStatus
-from app.api.guard import ApiError, ApiRoute, error_response, json_body, parse_model, query_values
+from app.api.guard import (
+    ApiError,
+    ApiRoute,
+    error_response,
+    json_body,
+    parse_model,
+    query_values,
+)
 from app.api.openapi import Operation, build_document
 from app.api.schemas import (
-    ArticleDetail, ArticleList, ArticleListQuery, ArticleSummary, AttachmentList, AttachmentOut, CommentCreate, CommentOut, FieldError,
-    Person, SearchHit, SearchQueryParams, SearchResults, TicketCreate, TicketDetail, TicketList, TicketListQuery,
+    ArticleDetail,
+    ArticleList,
+    ArticleListQuery,
+    ArticleSummary,
+    AttachmentList,
+    AttachmentOut,
+    CommentCreate,
+    CommentOut,
+    FieldError,
+    Person,
+    SearchHit,
+    SearchQueryParams,
+    SearchResults,
+    TicketCreate,
+    TicketDetail,
+    TicketList,
+    TicketListQuery,
     TicketSummary,
 )
 from app.api.token_routes import routes as token_routes

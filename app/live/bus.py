@@ -109,7 +109,7 @@ async def _listen(dsn: str) -> None:
             await asyncio.sleep(RECONNECT_SECONDS)
             continue
         try:
-            connection.add_termination_listener(lambda _c: lost.set())
+            connection.add_termination_listener(lambda _c, lost=lost: lost.set())
             await connection.add_listener(CHANNEL, heard)
             bus.wake()  # whatever happened while nobody listened
             for name in _topics:

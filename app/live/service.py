@@ -7,9 +7,14 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from app.accounts.models import Session, UserStatus
-from app.accounts.models import User
-from app.tickets.detail import NumberedComment, field_changes, sees_internal, status_label, visible_comments
+from app.accounts.models import Session, User, UserStatus
+from app.tickets.detail import (
+    NumberedComment,
+    field_changes,
+    sees_internal,
+    status_label,
+    visible_comments,
+)
 from app.tickets.models import EventKind, Ticket, TicketEvent
 
 REQUESTER_KINDS = (EventKind.COMMENT, EventKind.STATUS)

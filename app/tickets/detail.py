@@ -14,10 +14,19 @@ from app.tickets import service
 from app.tickets.access import actor_for
 from app.tickets.choices import LabelledStrEnum, Priority, Severity
 from app.tickets.listing import ticket_sla
-from app.tickets.models import (Attachment, Category, Comment, EventKind, Product, Rating, Ticket, TicketEvent,
-                                WorkLog)
-from app.tickets.rating import SCORES
+from app.tickets.models import (
+    Attachment,
+    Category,
+    Comment,
+    EventKind,
+    Product,
+    Rating,
+    Ticket,
+    TicketEvent,
+    WorkLog,
+)
 from app.tickets.promote import is_promotable, promoted
+from app.tickets.rating import SCORES
 from app.tickets.submissions import new_key
 from app.tickets.workflow import Actor, Event, Status, TicketType, allowed_events, can
 

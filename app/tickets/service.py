@@ -23,17 +23,34 @@ from app.permissions import Action, allowed
 from app.searching.outbox import enqueue
 from app.settings import Settings
 from app.tickets import notify, submissions
-from app.tickets.rating import rating_link
 from app.tickets.access import actor_for, parse_ref
 from app.tickets.attachment_text import initial_text_status, text_queued
 from app.tickets.choices import Priority, Severity
 from app.tickets.forms import DetailsForm, NewTicketForm
 from app.tickets.models import (
-    Attachment, Category, Channel, Closure, Comment, EventKind, Product, Submission, Ticket, TicketEvent, WorkLog,
+    Attachment,
+    Category,
+    Channel,
+    Closure,
+    Comment,
+    EventKind,
+    Product,
+    Submission,
+    Ticket,
+    TicketEvent,
+    WorkLog,
 )
+from app.tickets.rating import rating_link
 from app.tickets.sla import BusinessCalendar, sla_deadline
 from app.tickets.workflow import (
-    FORBIDDEN_STATUSES, Actor, Event, Status, TicketType, TransitionRefused, auto_close_due, next_status,
+    FORBIDDEN_STATUSES,
+    Actor,
+    Event,
+    Status,
+    TicketType,
+    TransitionRefused,
+    auto_close_due,
+    next_status,
 )
 from app.uploads import StoredFile, UploadRefused, publish, remove_stored, store_upload
 from app.webhooks import events as webhooks

@@ -7,7 +7,12 @@ from urllib.parse import urlsplit
 from app.accounts.models import User
 from app.i18n import N_
 from app.webhooks.events import endpoints_changed
-from app.webhooks.models import WebhookAttempt, WebhookDelivery, WebhookEndpoint, WebhookEvent
+from app.webhooks.models import (
+    WebhookAttempt,
+    WebhookDelivery,
+    WebhookEndpoint,
+    WebhookEvent,
+)
 
 LOG_ROWS = 50
 

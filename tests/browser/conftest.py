@@ -10,7 +10,6 @@ from app.settings import Settings
 from scripts.chromium import CHROMIUM, CHROMIUM_ARGS
 from tests.support import free_port, start_server, stop_server
 
-
 pytestmark = pytest.mark.browser
 
 

@@ -10,7 +10,14 @@ from pathlib import Path
 import pytest
 
 from app.settings import Settings
-from tests.live.support import Stream, client_port, serving_process, server_env, signed_in, stream
+from tests.live.support import (
+    Stream,
+    client_port,
+    server_env,
+    serving_process,
+    signed_in,
+    stream,
+)
 from tests.support import free_port, postgres_url, start_server
 from tests.test_serve_workers import children, command_line, wait_for
 from tests.tickets.helpers import open_ticket, people

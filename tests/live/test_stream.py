@@ -35,27 +35,27 @@ async def test_a_requester_receives_public_replies_and_status_changes_but_nothin
     server: str, settings: Settings,
 ) -> None:
     ticket, mario, tech = await _ticket(settings)
-    async with signed_in(server, mario.email) as requester, signed_in(server, tech.email) as technician:
-        async with stream(requester, f"/tickets/{ticket.code}/events") as mine, \
-                stream(technician, f"/tickets/{ticket.code}/events") as staff:
-            assert mine.response.headers["content-type"].startswith("text/event-stream")
-            await _comment(technician, ticket, "Nota: il cliente ha un contratto scaduto", internal=True)
-            await _comment(technician, ticket, "Quale stampante usate?")
-            reply = await mine.next()
-            assert reply.name == "comment" and "Quale stampante usate?" in reply.data
-            assert "contratto scaduto" not in reply.data and "#1" in reply.data  # numbered as his page numbers it
-            note, public = await staff.next(), await staff.next()
-            assert "contratto scaduto" in note.data and "Quale stampante usate?" in public.data
-            assert int(note.id) < int(public.id) and "#2" in public.data
+    async with signed_in(server, mario.email) as requester, signed_in(server, tech.email) as technician, \
+            stream(requester, f"/tickets/{ticket.code}/events") as mine, \
+            stream(technician, f"/tickets/{ticket.code}/events") as staff:
+        assert mine.response.headers["content-type"].startswith("text/event-stream")
+        await _comment(technician, ticket, "Nota: il cliente ha un contratto scaduto", internal=True)
+        await _comment(technician, ticket, "Quale stampante usate?")
+        reply = await mine.next()
+        assert reply.name == "comment" and "Quale stampante usate?" in reply.data
+        assert "contratto scaduto" not in reply.data and "#1" in reply.data  # numbered as his page numbers it
+        note, public = await staff.next(), await staff.next()
+        assert "contratto scaduto" in note.data and "Quale stampante usate?" in public.data
+        assert int(note.id) < int(public.id) and "#2" in public.data
 
-            taken = await technician.post(f"/tickets/{ticket.code}/transition",
-                                          data={"event": "take_in_charge", "version": str(ticket.version)})
-            assert taken.status_code == 303
-            status = await mine.next()
-            assert status.name == "status" and "Attesa supporto" in Page(status.data).text
-            assert (await staff.next()).name == "status"
-            beat = await mine.next(skip_heartbeats=False)
-            assert beat.name == "heartbeat"  # and nothing else: the note never reached him
+        taken = await technician.post(f"/tickets/{ticket.code}/transition",
+                                      data={"event": "take_in_charge", "version": str(ticket.version)})
+        assert taken.status_code == 303
+        status = await mine.next()
+        assert status.name == "status" and "Attesa supporto" in Page(status.data).text
+        assert (await staff.next()).name == "status"
+        beat = await mine.next(skip_heartbeats=False)
+        assert beat.name == "heartbeat"  # and nothing else: the note never reached him
 
 
 async def test_another_companys_ticket_answers_404_and_a_visitor_is_sent_to_log_in(
@@ -91,11 +91,11 @@ async def test_a_reconnecting_browser_gets_what_it_missed_from_last_event_id(ser
 
 async def test_the_stream_ends_when_the_session_is_revoked(server: str, settings: Settings) -> None:
     ticket, mario, _tech = await _ticket(settings)
-    async with signed_in(server, mario.email) as requester:
-        async with stream(requester, f"/tickets/{ticket.code}/events") as mine:
-            assert (await mine.next(skip_heartbeats=False)).name == "heartbeat"
-            await Session.filter(user_id=mario.id).delete()  # "sign out everywhere", or an admin's block
-            rest = await mine.rest(timeout=10)
+    async with signed_in(server, mario.email) as requester, \
+            stream(requester, f"/tickets/{ticket.code}/events") as mine:
+        assert (await mine.next(skip_heartbeats=False)).name == "heartbeat"
+        await Session.filter(user_id=mario.id).delete()  # "sign out everywhere", or an admin's block
+        rest = await mine.rest(timeout=10)
     assert [e.name for e in rest if e.name != "heartbeat"] == ["end"]
 
 
@@ -105,15 +105,15 @@ async def test_sigterm_stops_a_server_with_open_streams(settings: Settings, db: 
     url = f"http://127.0.0.1:{port}"
     process = start_server(server_env(settings, url), port)
     try:
-        async with signed_in(url, mario.email) as requester:
-            async with stream(requester, f"/tickets/{ticket.code}/events") as one, \
-                    stream(requester, f"/tickets/{ticket.code}/events") as two:
-                await one.next(skip_heartbeats=False), await two.next(skip_heartbeats=False)
-                started = time.monotonic()
-                process.send_signal(signal.SIGTERM)
-                await one.rest(timeout=10), await two.rest(timeout=10)
-                process.wait(timeout=10)
-                assert time.monotonic() - started < 10
+        async with signed_in(url, mario.email) as requester, \
+                stream(requester, f"/tickets/{ticket.code}/events") as one, \
+                stream(requester, f"/tickets/{ticket.code}/events") as two:
+            await one.next(skip_heartbeats=False), await two.next(skip_heartbeats=False)
+            started = time.monotonic()
+            process.send_signal(signal.SIGTERM)
+            await one.rest(timeout=10), await two.rest(timeout=10)
+            process.wait(timeout=10)
+            assert time.monotonic() - started < 10
     finally:
         if process.poll() is None:
             process.kill()
