@@ -118,7 +118,8 @@ READS: dict[str, tuple[type[BaseModel], ...]] = {
     "/preferences/api-tokens": (TokenForm,), "/preferences/api-tokens/{token_id:id}/revoke": (),
     # The API reads JSON with a bearer token, not forms: tests/api sends it bad bodies and values.
     **{path: () for path in ("/api/v1/openapi.json", "/api/v1/tickets", "/api/v1/tickets/{ref}",
-                             "/api/v1/tickets/{ref}/comments", "/api/v1/tickets/{ref}/attachments/{attachment_id:id}",
+                             "/api/v1/tickets/{ref}/comments", "/api/v1/tickets/{ref}/attachments",
+                             "/api/v1/tickets/{ref}/attachments/{attachment_id:id}",
                              "/api/v1/kb/articles", "/api/v1/kb/articles/{slug}", "/api/v1/search",
                              "/api/v1/{rest:path}")},
     "/admin/ticket-lists": (ListsForm,), "/tickets/{ref}/rating": (RatingForm,), "/rating/{token}": (RatingForm,), "/tickets/{ref}/similar": (), "/tickets/{ref}/promote": (PromoteForm,),
