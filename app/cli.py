@@ -55,6 +55,9 @@ def serve(host: str, port: int, reload: bool, workers: int, log_level: str) -> N
     """Serve the portal over HTTP."""
     import uvicorn
 
+    if reload:
+        os.environ["TEMPLATE_RELOAD"] = "true"  # the reloader's server process reads it
+        get_settings.cache_clear()
     settings = get_settings()
     proxies = settings.trusted_proxy_list
     options: dict[str, Any] = {"factory": True, "host": host, "port": port, "reload": reload, "log_level": log_level,

@@ -31,7 +31,7 @@ from app.searching.service import open_search
 from app.security import CSRFMiddleware, SecurityHeadersMiddleware
 from app.settings import Settings, get_settings
 from app.timing import ServerTimingMiddleware
-from app.web import TEMPLATE_DIR, render
+from app.web import TEMPLATE_DIR, render, templates
 
 STATIC_DIR = TEMPLATE_DIR.parent / "static"
 # The day the accessibility statement was last reviewed (AgID asks for the date of the statement).
@@ -90,6 +90,7 @@ def background_jobs(settings: Settings) -> list[Job]:
 def create_app(settings: Settings | None = None) -> Starlette:
     settings = settings or get_settings()
     settings.data_dir.mkdir(parents=True, exist_ok=True)
+    templates.env.auto_reload = settings.template_reload
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:

@@ -39,6 +39,7 @@ class Settings(BaseSettings):
         "", description="Comma-separated email domains allowed to register (empty = any)."
     )
     run_jobs: bool = Field(True, description="Run the mail sender and other background jobs in this process.")
+    template_reload: bool = Field(False, description="Re-read changed templates (sportello serve --reload sets it).")
     upload_max_mb: int = Field(25, description="Largest accepted upload, in megabytes.")
     trusted_proxies: str = Field(
         "", description="Comma-separated addresses of reverse proxies whose X-Forwarded-For/-Proto are believed "

@@ -22,6 +22,7 @@ MAX_FORM_PART_BYTES = 1024 * 1024
 templates = Jinja2Templates(
     env=Environment(
         loader=FileSystemLoader(TEMPLATE_DIR),
+        auto_reload=False,  # TEMPLATE_RELOAD turns it on: otherwise every render stats every file it uses
         autoescape=select_autoescape(disabled_extensions=("txt",), default=True, default_for_string=True),
     )
 )

@@ -48,6 +48,7 @@ class Embedder:
         self._lock = threading.Lock()
         self._queries: OrderedDict[str, Vector] = OrderedDict()
         self.passages_embedded = 0  # how many passages this process computed (the cache saves the rest)
+        self.queries_embedded = 0  # and queries (the query cache saves repeated ones)
 
     @property
     def failed(self) -> bool:
@@ -81,6 +82,7 @@ class Embedder:
         vector = self._run(lambda model: model.query(key))
         if vector is not None:
             with self._lock:
+                self.queries_embedded += 1
                 self._queries[key] = vector
                 while len(self._queries) > QUERY_CACHE_SIZE:
                     self._queries.popitem(last=False)

@@ -110,6 +110,8 @@ class SearchQuery:
     limit: int = 10
     purpose: str = "search"
     exclude_ids: tuple[str, ...] = ()
+    # Sent while the person types: the last word may be unfinished (the lexical side matches it as a prefix).
+    typing: bool = False
 
 
 @dataclass(frozen=True)

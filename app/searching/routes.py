@@ -153,7 +153,7 @@ async def suggest(request: Request) -> Response:
     if (user is None or not user.must_change_password) and text.strip():
         with contextlib.suppress(EngineUnavailable):
             result = await service.search_for(app_settings(request), user, text, purpose="suggest",
-                                              per_page=service.SUGGESTIONS)
+                                              per_page=service.SUGGESTIONS, typing=True)
             hits = result.hits
             event_id = await record_search(request.session, text, i18n.get_locale(), role_of(user), Purpose.SUGGEST,
                                            result.total)

@@ -47,13 +47,14 @@ async def open_search(settings: Settings) -> None:
 async def search_as(
     settings: Settings, principal: Principal, text: str, *, kinds: Sequence[str] = (), category: str | None = None,
     product: str | None = None, status: Sequence[str] = (), page: int = 1, per_page: int = 10,
-    purpose: str = "search",
+    purpose: str = "search", typing: bool = False,
 ) -> SearchResult:
-    """THE search of the portal; EngineUnavailable propagates so the page can say so."""
+    """THE search of the portal; EngineUnavailable propagates so the page can say so. `typing`: the text is
+    being typed (its last word may be unfinished)."""
     query = SearchQuery(
         text=text, principal=principal, kinds=tuple(k for k in kinds if k in KINDS), category=category or None,
         product=product or None, status=tuple(status), offset=(max(page, 1) - 1) * per_page, limit=per_page,
-        purpose=purpose,
+        purpose=purpose, typing=typing,
     )
     return await run_search(await ready_engine(settings), query)
 
@@ -61,10 +62,10 @@ async def search_as(
 async def search_for(
     settings: Settings, user: User | None, text: str, *, kinds: Sequence[str] = (), category: str | None = None,
     product: str | None = None, status: Sequence[str] = (), page: int = 1, per_page: int = 10,
-    purpose: str = "search",
+    purpose: str = "search", typing: bool = False,
 ) -> SearchResult:
     return await search_as(settings, principal_for(user), text, kinds=kinds, category=category, product=product,
-                           status=status, page=page, per_page=per_page, purpose=purpose)
+                           status=status, page=page, per_page=per_page, purpose=purpose, typing=typing)
 
 
 async def both(first: Awaitable[SearchResult], second: Awaitable[SearchResult]) -> tuple[SearchResult, SearchResult]:

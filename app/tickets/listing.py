@@ -12,6 +12,7 @@ from typing import Literal
 
 from pydantic import Field
 from tortoise.expressions import Case, Q, When
+from tortoise.queryset import QuerySet
 
 from app.accounts.models import User
 from app.forms import Choice, Count, NumberChoice, QueryModel, Text, parse_query
@@ -43,6 +44,8 @@ CHOICE_FILTERS: Mapping[str, str] = {"f_status": "status", "f_priority": "priori
 VIEWS = ("open", "closed")
 SCOPES = ("mine", "company")
 QUEUES = ("unassigned", "mine", "waiting", "sla")
+QUEUE_PAGE_SIZE = 25
+QUEUE_RELATED = ("requester", "company", "assignee", "category", "product")
 MAX_FILTER = 100
 MAX_PAGE = 100_000
 
@@ -69,6 +72,7 @@ class ListQuery(QueryModel):
 
 class QueueQuery(QueryModel):
     queue: Literal[QUEUES] = "unassigned"  # type: ignore[valid-type]
+    page: Count = Field(1, ge=1, le=MAX_PAGE)
 
 
 @dataclass(frozen=True)
@@ -189,23 +193,62 @@ def ticket_sla(ticket: Ticket, cal: BusinessCalendar, now: datetime) -> SlaState
     return sla_state(ticket.sla_deadline, ticket.taken_at, now, target_hours=SLA_TARGET_HOURS[ticket.priority], cal=cal)
 
 
-async def queue(user: User, name: str, cal: BusinessCalendar, now: datetime) -> list[Ticket]:
-    base = Ticket.filter(status__in=list(OPEN_STATUSES)).select_related(
-        "requester", "company", "assignee", "category", "product"
-    )
+def _queue_rows(user: User, name: str) -> QuerySet[Ticket]:
+    """The open tickets of a queue; the SLA queue's are its candidates, which `queue` narrows."""
+    base = Ticket.filter(status__in=list(OPEN_STATUSES))
     if name == "unassigned":
-        return await base.filter(assignee_id=None).order_by("sla_deadline")
+        return base.filter(assignee_id=None).order_by("sla_deadline", "id")
     if name == "mine":
-        return await base.filter(assignee_id=user.id).order_by("-updated_at")
+        return base.filter(assignee_id=user.id).order_by("-updated_at", "id")
     if name == "waiting":
-        return await base.filter(assignee_id=user.id, status__in=list(WAITING_FOR_STAFF)).order_by("updated_at")
-    candidates = await base.filter(status__in=list(NOT_TAKEN_IN_CHARGE)).order_by("sla_deadline")
+        return base.filter(assignee_id=user.id, status__in=list(WAITING_FOR_STAFF)).order_by("updated_at", "id")
+    return base.filter(status__in=list(NOT_TAKEN_IN_CHARGE)).order_by("sla_deadline", "id")
+
+
+async def _late_ids(rows: QuerySet[Ticket], cal: BusinessCalendar, now: datetime) -> list[int]:
+    """The rows whose take-in-charge is at risk or breached, from the four columns the rule reads."""
     late = (SlaStatus.AT_RISK, SlaStatus.BREACHED)
-    return [t for t in candidates if ticket_sla(t, cal, now).status in late]
+    candidates = await rows.only("id", "priority", "sla_deadline", "taken_at")
+    return [t.id for t in candidates if ticket_sla(t, cal, now).status in late]
+
+
+@dataclass(frozen=True)
+class QueuePage:
+    tickets: list[Ticket]
+    total: int
+    page: int
+
+    @property
+    def pages(self) -> int:
+        return _pages(self.total)
+
+
+def _pages(total: int) -> int:
+    return max(1, -(-total // QUEUE_PAGE_SIZE))
+
+
+async def queue(user: User, name: str, cal: BusinessCalendar, now: datetime, page: int = 1) -> QueuePage:
+    """One page of a queue, in the queue's order."""
+    rows = _queue_rows(user, name)
+    if name == "sla":
+        return await _late_page(rows, cal, now, page)
+    total = await rows.count()
+    page = min(page, _pages(total))
+    tickets = await rows.offset((page - 1) * QUEUE_PAGE_SIZE).limit(QUEUE_PAGE_SIZE).select_related(*QUEUE_RELATED)
+    return QueuePage(tickets, total, page)
+
+
+async def _late_page(rows: QuerySet[Ticket], cal: BusinessCalendar, now: datetime, page: int) -> QueuePage:
+    late = await _late_ids(rows, cal, now)
+    page = min(page, _pages(len(late)))
+    ids = late[(page - 1) * QUEUE_PAGE_SIZE : page * QUEUE_PAGE_SIZE]
+    found = {t.id: t for t in await Ticket.filter(id__in=ids).select_related(*QUEUE_RELATED)}
+    return QueuePage([found[i] for i in ids if i in found], len(late), page)
 
 
 async def queue_counts(user: User, cal: BusinessCalendar, now: datetime) -> dict[str, int]:
-    return {name: len(await queue(user, name, cal, now)) for name in QUEUES}
+    counts = {name: await _queue_rows(user, name).count() for name in QUEUES if name != "sla"}
+    return {**counts, "sla": len(await _late_ids(_queue_rows(user, "sla"), cal, now))}
 
 
 STATUS_CHOICES: tuple[Status, ...] = tuple(Status)

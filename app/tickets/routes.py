@@ -73,12 +73,13 @@ async def ticket_list(request: Request) -> Response:
 
 async def queues(request: Request) -> Response:
     user = require_user(request)
-    name = parse_query(listing.QueueQuery, request.query_params).queue
+    params = parse_query(listing.QueueQuery, request.query_params)
     cal, now = await service.business_calendar(), service.now_utc()
-    tickets = await listing.queue(user, name, cal, now)
+    page = await listing.queue(user, params.queue, cal, now, params.page)
     return render(request, "tickets/queues.html", {
-        "queue_name": name, "tickets": tickets, "counts": await listing.queue_counts(user, cal, now),
-        "sla": {t.id: listing.ticket_sla(t, cal, now) for t in tickets},
+        "queue_name": params.queue, "page": page, "tickets": page.tickets,
+        "counts": await listing.queue_counts(user, cal, now),
+        "sla": {t.id: listing.ticket_sla(t, cal, now) for t in page.tickets},
     })
 
 

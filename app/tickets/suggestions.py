@@ -75,14 +75,15 @@ def typed_text(title: str, description: str) -> str:
 
 
 async def suggestions_for(settings: Settings, user: User, session: Session, title: str,
-                          description: str) -> Suggestions:
-    """The best answers `user` may see for what he typed so far, recorded as one new-ticket lookup."""
+                          description: str, typing: bool = False) -> Suggestions:
+    """The best answers `user` may see for what he typed so far (`typing`: still typing), recorded as one
+    new-ticket lookup."""
     text = typed_text(title, description)
     if not text.strip():
         return Suggestions([], None, asked=False)
     try:
         result = await search_for(settings, user, text, kinds=SUGGESTION_KINDS, purpose="suggest",
-                                  per_page=PANEL_SIZE)
+                                  per_page=PANEL_SIZE, typing=typing)
     except EngineUnavailable:
         return Suggestions([], None, asked=True, unavailable=True)
     event_id = await record_search(session, text, get_locale(), role_of(user), Purpose.NEW_TICKET, result.total)
@@ -169,7 +170,7 @@ async def suggestion_panel(request: Request) -> Response:
     user = require_user(request)
     typed_so_far = parse(SuggestionForm, await read_form(request))
     found = await suggestions_for(app_settings(request), user, request.session, typed_so_far.title,
-                                  typed_so_far.description)
+                                  typed_so_far.description, typing=True)
     return render(request, "tickets/_suggest_panel.html", {**panel_context(found), "with_js": True})
 
 

@@ -239,3 +239,19 @@ async def test_warming_up_loads_the_vectors_and_the_model_before_the_first_searc
     assert loads == ["model"]
     assert len(reopened._current().vectors._live) == len(CORPUS)  # read before any search asked
     await reopened.close()
+
+
+async def test_while_typing_the_finished_words_are_embedded_once_and_a_lone_fragment_not_at_all(
+        tmp_path: Path, embedder: Embedder) -> None:
+    engine = await hybrid_engine(tmp_path / "index", embedder)
+    before = embedder.queries_embedded
+    for typed in ("ho scordato il codice segreto per entrare nel p", "ho scordato il codice segreto per entrare nel po",
+                  "ho scordato il codice segreto per entrare nel por"):
+        result = await engine.search(SearchQuery(typed, Principal.anonymous(), purpose="suggest", typing=True))
+        assert result.hits[0].id == "faq:password"  # the vectors of the finished words find it
+    assert embedder.queries_embedded - before == 1
+    await engine.search(SearchQuery("passw", Principal.anonymous(), purpose="suggest", typing=True))
+    finished = await engine.search(SearchQuery("ho scordato il codice segreto per entrare nel portale ",
+                                               Principal.anonymous(), purpose="suggest", typing=True))
+    assert embedder.queries_embedded - before == 2 and finished.hits[0].id == "faq:password"
+    await engine.close()
