@@ -9,6 +9,7 @@ import asyncio
 import contextlib
 import logging
 import signal
+import threading
 from collections.abc import AsyncIterator, Callable, Iterator
 from types import FrameType
 from typing import Any
@@ -122,7 +123,7 @@ async def _listen(dsn: str) -> None:
 def _chain_stop_on_signals() -> dict[int, Any]:
     """Streams end when the server is told to stop: uvicorn waits for open responses before it shuts the
     application down, so without this an open stream would hold SIGTERM forever."""
-    if not _is_main_thread():
+    if threading.current_thread() is not threading.main_thread():  # signals reach the main thread only
         return {}
     loop = asyncio.get_running_loop()
     previous: dict[int, Any] = {}
@@ -134,18 +135,12 @@ def _chain_stop_on_signals() -> dict[int, Any]:
             if callable(earlier):
                 earlier(sig, frame)
             else:  # nobody else handled it: the default behaviour
-                signal.signal(sig, earlier)
+                signal.signal(sig, earlier if earlier is not None else signal.SIG_DFL)
                 signal.raise_signal(sig)
 
         previous[number] = earlier
         signal.signal(number, handler)
     return previous
-
-
-def _is_main_thread() -> bool:
-    import threading
-
-    return threading.current_thread() is threading.main_thread()
 
 
 @contextlib.asynccontextmanager
