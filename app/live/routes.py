@@ -9,7 +9,7 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import Response, StreamingResponse
 
-from app.accounts.models import Session, User
+from app.accounts.models import Session
 from app.auth import current_session, require_user
 from app.forms import parse_query
 from app.live import bus, service
@@ -42,27 +42,27 @@ async def ticket_events(request: Request) -> Response:
     after = _cursor(request)
     if after is None:
         after = await service.latest_event_id(ticket)
-    return StreamingResponse(_stream(request, user, session, ticket, after), media_type="text/event-stream",
+    return StreamingResponse(_stream(request, session, ticket, after), media_type="text/event-stream",
                              headers={"Cache-Control": "no-store", "X-Accel-Buffering": "no"})
 
 
-async def _stream(request: Request, user: User, session: Session | None, ticket: Ticket,
-                  after: int) -> AsyncIterator[str]:
+async def _stream(request: Request, session: Session | None, ticket: Ticket, after: int) -> AsyncIterator[str]:
     settings = app_settings(request)
     loop = asyncio.get_running_loop()
     ends_at = loop.time() + settings.live_stream_seconds  # then the browser reconnects from where it was
 
     def render(name: str, context: dict[str, Any]) -> str:
-        return templates.get_template(name).render({"request": request, "user": user, **context})
+        return templates.get_template(name).render({"request": request, **context})
 
     yield f"retry: {RETRY_MS}\n\n"
     stopping = bus.bus.stopping
     with bus.bus.watch(ticket.id) as woken:
         while not stopping.is_set() and loop.time() < ends_at:
-            if session is None or not await service.still_signed_in(session):
+            viewer = await service.viewer_now(session, ticket) if session is not None else None
+            if viewer is None:
                 yield "event: end\ndata: signed-out\n\n"
                 return
-            for event in await service.events_after(user, ticket, after, render):
+            for event in await service.events_after(viewer, ticket, after, render):
                 yield sse(event)
                 after = event.id
             wait = min(settings.live_heartbeat_seconds, max(ends_at - loop.time(), 0))

@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from app.accounts.models import Session, User, UserStatus
+from app.tickets.access import can_see
 from app.tickets.detail import (
     NumberedComment,
     field_changes,
@@ -35,10 +36,14 @@ async def latest_event_id(ticket: Ticket) -> int:
     return ids[0] if ids else 0
 
 
-async def still_signed_in(session: Session) -> bool:
-    """The session the stream was opened with is still there, not expired, its person still active."""
-    row = await Session.filter(id=session.id, expires_at__gt=datetime.now(UTC)).select_related("user").first()
-    return row is not None and row.user.status is UserStatus.ACTIVE
+async def viewer_now(session: Session, ticket: Ticket) -> User | None:
+    """The viewer as the database has him now, if his session is still there, unexpired, his account active
+    and the ticket still his to see (a company that stopped sharing, a contact moved): else None."""
+    row = await Session.filter(id=session.id, expires_at__gt=datetime.now(UTC)).select_related(
+        "user__company").first()
+    if row is None or row.user.status is not UserStatus.ACTIVE or not can_see(row.user, ticket):
+        return None
+    return row.user
 
 
 async def events_after(user: User, ticket: Ticket, after: int, render: Render) -> list[LiveEvent]:

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 import httpx
 import pytest
 
-from app.accounts.models import Session, User
+from app.accounts.models import Company, Session, User
 from app.settings import Settings
 from app.tickets.models import Ticket
 from tests.live.support import running_server, server_env, signed_in, stream
@@ -96,6 +96,18 @@ async def test_the_stream_ends_when_the_session_is_revoked(server: str, settings
         assert (await mine.next(skip_heartbeats=False)).name == "heartbeat"
         await Session.filter(user_id=mario.id).delete()  # "sign out everywhere", or an admin's block
         rest = await mine.rest(timeout=10)
+    assert [e.name for e in rest if e.name != "heartbeat"] == ["end"]
+
+
+async def test_the_stream_ends_when_the_ticket_is_no_longer_the_viewers_to_see(server: str,
+                                                                             settings: Settings) -> None:
+    company, mario, laura, _tech = await people()
+    ticket = await open_ticket(settings, mario)
+    async with signed_in(server, laura.email) as colleague, \
+            stream(colleague, f"/tickets/{ticket.code}/events") as hers:
+        assert (await hers.next(skip_heartbeats=False)).name == "heartbeat"
+        await Company.filter(id=company.id).update(shares_tickets=False)  # the company stops sharing tickets
+        rest = await hers.rest(timeout=10)
     assert [e.name for e in rest if e.name != "heartbeat"] == ["end"]
 
 
