@@ -63,6 +63,12 @@ class Settings(BaseSettings):
         "(a registration request, as the portal's form).",
     )
     auto_close_days: int = Field(3, description="Resolved tickets close by themselves after this many quiet days.")
+    live_heartbeat_seconds: float = Field(
+        15, gt=0, description="A ticket page's live stream sends a heartbeat (and rechecks the session) this often."
+    )
+    live_stream_seconds: float = Field(
+        300, ge=0, description="A live stream ends after this long; the browser reconnects and misses nothing."
+    )
 
     @model_validator(mode="after")
     def _require_secret_in_production(self) -> "Settings":

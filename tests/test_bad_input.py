@@ -48,6 +48,7 @@ from app.kb.forms import (
     SuggestForm,
 )
 from app.kb.models import Article
+from app.live.forms import StreamQuery
 from app.routing import GuardedRoute
 from app.searching.engine import close_engines
 from app.searching.forms import LexiconForm, SearchQuery, SuggestQuery
@@ -106,7 +107,7 @@ READS: dict[str, tuple[type[BaseModel], ...]] = {
     "/documents/{document_id:id}/file": (), "/documents/{document_id:id}/delete": (), "/search": (SearchQuery,),
     "/search/suggest": (SuggestQuery,), "/admin/search": (), "/admin/search/lexicon": (LexiconForm,),
     "/tickets": (ListQuery,), "/tickets/new": (NewTicketForm, NewTicketQuery), "/tickets/queues": (QueueQuery,),
-    "/tickets/{ref}": (), "/tickets/{ref}/print": (), "/tickets/{ref}/comments": (CommentForm,),
+    "/tickets/{ref}": (), "/tickets/{ref}/print": (), "/tickets/{ref}/events": (StreamQuery,), "/tickets/{ref}/comments": (CommentForm,),
     "/tickets/{ref}/attachments": (), "/tickets/{ref}/attachments/{attachment_id:id}": (),
     "/tickets/{ref}/transition": (TransitionForm,), "/tickets/{ref}/assign": (AssignForm,),
     "/tickets/{ref}/details": (DetailsForm,), "/tickets/{ref}/worklog": (WorklogForm,),
@@ -118,7 +119,8 @@ READS: dict[str, tuple[type[BaseModel], ...]] = {
     "/preferences/api-tokens": (TokenForm,), "/preferences/api-tokens/{token_id:id}/revoke": (),
     # The API reads JSON with a bearer token, not forms: tests/api sends it bad bodies and values.
     **{path: () for path in ("/api/v1/openapi.json", "/api/v1/tickets", "/api/v1/tickets/{ref}",
-                             "/api/v1/tickets/{ref}/comments", "/api/v1/tickets/{ref}/attachments/{attachment_id:id}",
+                             "/api/v1/tickets/{ref}/comments", "/api/v1/tickets/{ref}/attachments",
+                             "/api/v1/tickets/{ref}/attachments/{attachment_id:id}",
                              "/api/v1/kb/articles", "/api/v1/kb/articles/{slug}", "/api/v1/search",
                              "/api/v1/{rest:path}")},
     "/admin/ticket-lists": (ListsForm,), "/tickets/{ref}/rating": (RatingForm,), "/rating/{token}": (RatingForm,), "/tickets/{ref}/similar": (), "/tickets/{ref}/promote": (PromoteForm,),

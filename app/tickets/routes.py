@@ -182,7 +182,7 @@ async def post_comment(request: Request, user: User, ticket: Ticket) -> Response
 @ticket_action
 async def post_attachments(request: Request, user: User, ticket: Ticket) -> Response:
     form = await read_upload_form(request)
-    count = await service.add_attachments(app_settings(request), user, ticket, uploads_in(form))
+    count = len(await service.add_attachments(app_settings(request), user, ticket, uploads_in(form)))
     flash(request, _("Files attached: %(count)s.", count=count), "success")
     return redirect(f"/tickets/{ticket.code}#attachments")
 

@@ -18,21 +18,39 @@ from tortoise.transactions import in_transaction
 
 from app.accounts.models import Company, Role, User, UserStatus
 from app.i18n import DISPLAY_TZ, N_
+from app.live.bus import ticket_changed as tell_live_pages
 from app.permissions import Action, allowed
 from app.searching.outbox import enqueue
 from app.settings import Settings
 from app.tickets import notify, submissions
-from app.tickets.rating import rating_link
 from app.tickets.access import actor_for, parse_ref
 from app.tickets.attachment_text import initial_text_status, text_queued
 from app.tickets.choices import Priority, Severity
 from app.tickets.forms import DetailsForm, NewTicketForm
 from app.tickets.models import (
-    Attachment, Category, Channel, Closure, Comment, EventKind, Product, Submission, Ticket, TicketEvent, WorkLog,
+    Attachment,
+    Category,
+    Channel,
+    Closure,
+    Comment,
+    EventKind,
+    Product,
+    Submission,
+    Ticket,
+    TicketEvent,
+    WorkLog,
 )
+from app.tickets.rating import rating_link
 from app.tickets.sla import BusinessCalendar, sla_deadline
 from app.tickets.workflow import (
-    FORBIDDEN_STATUSES, Actor, Event, Status, TicketType, TransitionRefused, auto_close_due, next_status,
+    FORBIDDEN_STATUSES,
+    Actor,
+    Event,
+    Status,
+    TicketType,
+    TransitionRefused,
+    auto_close_due,
+    next_status,
 )
 from app.uploads import StoredFile, UploadRefused, publish, remove_stored, store_upload
 from app.webhooks import events as webhooks
@@ -258,16 +276,18 @@ async def _remove_all(settings: Settings, stored: Sequence[StoredFile]) -> None:
 
 async def _save_attachments(
     ticket: Ticket, user: User, stored: Sequence[StoredFile], comment: Comment | None = None
-) -> None:
+) -> list[Attachment]:
     """The files belong to `comment` and share its visibility; without one they are public."""
+    rows = []
     for item in stored:
-        await Attachment.create(
+        rows.append(await Attachment.create(
             ticket_id=ticket.id, uploaded_by_id=user.id, comment_id=comment.id if comment else None,
             internal=comment.internal if comment else False, stored_name=item.stored_name,
             original_name=item.original_name, content_type=item.content_type, size=item.size,
             text_status=initial_text_status(item.content_type),
-        )
+        ))
         await record(ticket, user, EventKind.ATTACHMENT, detail=item.original_name)
+    return rows
 
 
 async def _committed(settings: Settings, stored: Sequence[StoredFile]) -> None:
@@ -303,7 +323,8 @@ async def add_comment(
         async with in_transaction():
             comment = await Comment.create(ticket_id=ticket.id, author_id=user.id, body=body, internal=internal)
             await submissions.remember(user, key, ticket, comment)
-            await record(ticket, user, EventKind.NOTE if internal else EventKind.COMMENT)
+            # The comment's id in the event: a live ticket page shows it from there (app/live).
+            await record(ticket, user, EventKind.NOTE if internal else EventKind.COMMENT, detail=str(comment.id))
             await _save_attachments(ticket, user, stored, comment)
             old_status = ticket.status
             if new_status != old_status:
@@ -323,6 +344,7 @@ async def add_comment(
         await _remove_all(settings, stored)
         raise
     await _committed(settings, stored)
+    await tell_live_pages(ticket.id)
     return comment
 
 
@@ -340,7 +362,8 @@ async def _mail_comment(settings: Settings, author: User, ticket: Ticket, commen
     await notify.send(settings, "ticket_comment", recipients, ticket, {"actor": author, "comment": comment})
 
 
-async def add_attachments(settings: Settings, user: User, ticket: Ticket, uploads: Sequence[UploadFile]) -> int:
+async def add_attachments(settings: Settings, user: User, ticket: Ticket,
+                          uploads: Sequence[UploadFile]) -> list[Attachment]:
     _check(user, Action.COMMENT_TICKET, ticket)
     if not uploads:
         raise TicketError(N_("Choose a file to attach."))
@@ -349,13 +372,14 @@ async def add_attachments(settings: Settings, user: User, ticket: Ticket, upload
     stored = await _store_all(settings, uploads)
     try:
         async with in_transaction():
-            await _save_attachments(ticket, user, stored)
+            rows = await _save_attachments(ticket, user, stored)
             await _touch(ticket)
     except BaseException:
         await _remove_all(settings, stored)
         raise
     await _committed(settings, stored)
-    return len(stored)
+    await tell_live_pages(ticket.id)
+    return rows
 
 
 # ---- workflow ----
@@ -415,6 +439,7 @@ async def transition(
         await enqueue(SEARCH_SOURCE, ticket.id)
         await webhooks.ticket_changed(ticket, "status")
         await _mail_status(settings, user, ticket, old_status)
+    await tell_live_pages(ticket.id)
     return new_status
 
 
@@ -468,6 +493,7 @@ async def auto_close_resolved(settings: Settings, now: datetime | None = None) -
             await webhooks.ticket_changed(ticket, "auto_close")
             await _mail_status(settings, None, ticket, old_status)
         closed += 1
+        await tell_live_pages(ticket.id)
     return closed
 
 
@@ -494,6 +520,7 @@ async def assign(settings: Settings, staff: User, ticket: Ticket, assignee_id: i
         if assignee is not None and assignee.id != staff.id:
             await notify.send(settings, "ticket_assigned", [notify.Recipient(assignee.email, assignee.locale)],
                               ticket, {"actor": staff})
+    await tell_live_pages(ticket.id)
 
 
 EDITABLE = ("title", "ticket_type", "priority", "severity", "category_id", "product_id", "planned_hours",
@@ -528,6 +555,7 @@ async def update_details(settings: Settings, staff: User, ticket: Ticket, form: 
         await record(ticket, staff, EventKind.FIELDS, detail=detail)
         await enqueue(SEARCH_SOURCE, ticket.id)
         await webhooks.ticket_changed(ticket, "fields")
+    await tell_live_pages(ticket.id)
     return [name for name in EDITABLE if name in changed]
 async def _kept_or_chosen(model: type[Category] | type[Product], chosen: int | None,
                           current: int | None) -> int | None:
@@ -566,6 +594,7 @@ async def log_work(staff: User, ticket: Ticket, day: date, hours: Decimal, note:
         entry = await WorkLog.create(ticket_id=ticket.id, technician_id=staff.id, day=day, hours=amount, note=note)
         await record(ticket, staff, EventKind.WORK, detail=f"{day.isoformat()}\t{amount}\t{note}")
         await _touch(ticket)
+    await tell_live_pages(ticket.id)
     return entry
 
 
@@ -597,4 +626,6 @@ async def mark_duplicate(settings: Settings, staff: User, ticket: Ticket, origin
         await enqueue(SEARCH_SOURCE, ticket.id)
         await webhooks.ticket_changed(ticket, "duplicate")
         await _mail_status(settings, staff, ticket, old_status)
+    await tell_live_pages(ticket.id)
+    await tell_live_pages(original.id)
     return original
