@@ -25,9 +25,23 @@ def _anchor(url: str, text: str, base_url: str) -> Markup:
     return Markup('<a href="{}"{}>{}</a>').format(url, Markup(rel), text)
 
 
+CACHED_CHARS = 8192
+
+
 def autolink(text: str, base_url: str = "") -> Markup:
     """`text` escaped, line breaks kept, its http(s) and mail addresses as links; links to `base_url` (the
     portal) are followed by search engines and keep the opener, the others not."""
+    return _cached_links(text, base_url) if len(text) <= CACHED_CHARS else _links(text, base_url)
+
+
+# A ticket page shows the same description and comments at every visit, and matching them is the slow part;
+# texts up to CACHED_CHARS keep the cache's memory bounded (4096 of them: at most 32 MiB).
+@lru_cache(maxsize=4096)
+def _cached_links(text: str, base_url: str) -> Markup:
+    return _links(text, base_url)
+
+
+def _links(text: str, base_url: str) -> Markup:
     pieces: list[Markup] = []
     position = 0
     for match in _linkify().match(text) or []:

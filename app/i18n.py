@@ -9,6 +9,7 @@ from functools import lru_cache
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from babel import Locale
 from babel.dates import format_date, format_time, get_datetime_format
 from babel.messages.catalog import Catalog
 from babel.messages.pofile import read_po
@@ -78,15 +79,26 @@ def format_when(value: datetime | date | None, locale: str | None = None, style:
     ("2 dic 2026, 15:05" / "Dec 2, 2026, 3:05 PM"); `style="full"` spells the day out, for an agreed date."""
     if value is None:
         return ""
-    code = locale or get_locale()
     if style not in DATE_STYLES:
         raise ValueError(f"unknown date style {style!r}")
+    babel_locale = _babel_locale(locale or get_locale())
     if not isinstance(value, datetime):
-        return format_date(value, format=style, locale=code)
+        return format_date(value, format=style, locale=babel_locale)
     local = value.astimezone(DISPLAY_TZ)
-    return (get_datetime_format("medium", locale=code).replace("'", "")
-            .replace("{1}", format_date(local, format=style, locale=code))
-            .replace("{0}", format_time(local, format="short", locale=code)))
+    return (_instant_pattern(babel_locale)
+            .replace("{1}", format_date(local, format=style, locale=babel_locale))
+            .replace("{0}", format_time(local, format="short", locale=babel_locale)))
+
+
+@lru_cache(maxsize=None)
+def _babel_locale(code: str) -> Locale:
+    """Parsed once: a page writes dozens of dates, and parsing the code each time cost more than formatting."""
+    return Locale.parse(code)
+
+
+@lru_cache(maxsize=None)
+def _instant_pattern(babel_locale: Locale) -> str:
+    return str(get_datetime_format("medium", locale=babel_locale)).replace("'", "")
 
 
 def N_(message: str) -> str:

@@ -21,6 +21,7 @@ from app.db import APP_DIR, tortoise_config
 from app.forms import InvalidInput
 from app.i18n import _
 from app.jobs import Job, running
+from app.live import bus as live_bus
 from app.mail.service import deliver_due, mail_queued
 from app.mail.transport import make_transport
 from app.permissions import Action
@@ -93,7 +94,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
-        async with RegisterTortoise(app, config=tortoise_config(settings)):
+        async with RegisterTortoise(app, config=tortoise_config(settings)), live_bus.running(settings.db_url):
             await open_search(settings)  # an engine that is down does not stop the portal from starting
             jobs = background_jobs(settings) if settings.run_jobs else []
             try:

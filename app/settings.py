@@ -1,6 +1,7 @@
 """Settings, read from the environment (and a `.env` file) once per process."""
 
 import secrets
+from email.utils import parseaddr
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
@@ -45,9 +46,31 @@ class Settings(BaseSettings):
         "", description="Comma-separated addresses of reverse proxies whose X-Forwarded-For/-Proto are believed "
         "(empty = none: the client address is the peer's).",
     )
+    inbound_imap_url: str = Field(
+        "", description="imap://user:pass@host:port/INBOX (imaps:// for TLS): mail read there becomes tickets and "
+        "comments; empty = off.",
+    )
+    inbound_address: str = Field(
+        "", description="The support address that mailbox receives; replies go to its +token form "
+        "(empty = MAIL_FROM's address).",
+    )
+    inbound_poll_seconds: float = Field(60.0, description="How often the support mailbox is read.")
+    inbound_rate_per_hour: int = Field(
+        20, description="Mails per sender and hour beyond which further mail from that sender is ignored."
+    )
+    inbound_unknown: Literal["answer", "register"] = Field(
+        "answer", description="Mail from an address without an account: answer (explain, no ticket) or register "
+        "(a registration request, as the portal's form).",
+    )
     auto_close_days: int = Field(3, description="Resolved tickets close by themselves after this many quiet days.")
     sla_warning_minutes: int = Field(
         60, ge=1, description="Working minutes before an SLA target breaks when the assignee (or the team) is warned.",
+    )
+    live_heartbeat_seconds: float = Field(
+        15, gt=0, description="A ticket page's live stream sends a heartbeat (and rechecks the session) this often."
+    )
+    live_stream_seconds: float = Field(
+        300, ge=0, description="A live stream ends after this long; the browser reconnects and misses nothing."
     )
 
     @model_validator(mode="after")
@@ -73,6 +96,10 @@ class Settings(BaseSettings):
     @property
     def trusted_proxy_list(self) -> list[str]:
         return [a.strip() for a in self.trusted_proxies.split(",") if a.strip()]
+
+    @property
+    def support_address(self) -> str:
+        return (self.inbound_address or parseaddr(self.mail_from)[1]).strip().lower()
 
     @property
     def mail_sink_dir(self) -> Path:

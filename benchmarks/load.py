@@ -30,6 +30,7 @@ import tempfile
 import threading
 import time
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -188,6 +189,79 @@ async def recreate(database_url: str) -> None:
     await recreate_postgres_database(database_url)
 
 
+def process_cpu_seconds(matches: Callable[[int, int, str], bool]) -> float:
+    """User + system CPU of the processes `matches(pid, parent pid, command name)` picks, from /proc."""
+    ticks, total = os.sysconf("SC_CLK_TCK"), 0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            text = stat.read_text()
+        except OSError:  # gone meanwhile
+            continue
+        name, fields = text[text.index("(") + 1 : text.rindex(")")], text[text.rindex(")") + 2 :].split()
+        if matches(int(stat.parent.name), int(fields[1]), name):
+            total += int(fields[11]) + int(fields[12])
+    return total / ticks
+
+
+def portal_cpu(root: int) -> float:
+    """CPU seconds of `root` and every process below it (HTTP workers, the job runner)."""
+    parents = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            text = stat.read_text()
+        except OSError:
+            continue
+        parents[int(stat.parent.name)] = int(text[text.rindex(")") + 2 :].split()[1])
+
+    def below_root(pid: int) -> bool:
+        while pid > 1:
+            if pid == root:
+                return True
+            pid = parents.get(pid, 0)
+        return False
+
+    return process_cpu_seconds(lambda pid, _parent, _name: below_root(pid))
+
+
+def database_cpu(database_url: str) -> float:
+    """CPU seconds of the PostgreSQL backends serving our database (their title names it), not the others'."""
+    if not database_url:
+        return 0.0
+    title = f" {database_url.rsplit('/', 1)[-1]} "
+
+    def ours(pid: int, _parent: int, name: str) -> bool:
+        try:
+            return name.startswith("postgres") and title in Path(f"/proc/{pid}/cmdline").read_text()
+        except OSError:
+            return False
+
+    return process_cpu_seconds(ours)
+
+
+def cpu_per_kind(base_url: str, people: dict[str, list[dict]], server: int, requests: int,
+                 database_url: str) -> list[list[object]]:
+    """Each kind alone, `requests` times in a row from one user: the portal's (and PostgreSQL's) CPU
+    milliseconds per request. CPU time, unlike wall time, hardly depends on what else the machine runs."""
+    tally, rows = Tally(), []
+    requester, technician = people["requesters"][0], people["technicians"][0]
+    for kind, person in (("search", requester), ("suggest", requester), ("panel", requester),
+                         ("ticket", requester), ("list", requester), ("comment", requester),
+                         ("ticket", technician), ("queues", technician)):
+        client = KeepAliveClient(base_url)
+        client.post("/login", {"email": person["email"], "password": PASSWORD, "next": "/"}, {"Origin": base_url})
+        rng, codes = random.Random(7), person.get("tickets") or requester["tickets"]
+        for n in range(requests + 10):
+            if n == 10:  # the first ten warm the caches and compile the templates
+                time.sleep(1)
+                portal, database = portal_cpu(server), database_cpu(database_url)
+            send(client, kind, rng, rng.choice(codes), {"Origin": base_url}, f"cpu-{kind}-{n}", tally)
+        time.sleep(1)  # the job runner indexes and mails what the comments wrote
+        spent = [(portal_cpu(server) - portal) * 1000 / requests, (database_cpu(database_url) - database) * 1000 / requests]
+        rows.append([f"{kind} ({'staff' if person is technician else 'requester'})", *spent])
+        client.close()
+    return rows
+
+
 def main(arguments: argparse.Namespace) -> None:
     with tempfile.TemporaryDirectory(prefix="sportello-load-") as scratch:
         data_dir = Path(scratch) / "data"
@@ -203,6 +277,11 @@ def main(arguments: argparse.Namespace) -> None:
                                    "--log-level", "warning"], env=env)
         try:
             wait_until_up(base_url, server)
+            if arguments.cpu:
+                rows = cpu_per_kind(base_url, people, server.pid, arguments.cpu, arguments.database_url)
+                print(f"CPU per request, {arguments.cpu} requests of each kind, load average {os.getloadavg()[0]:.1f}")
+                print(table(["kind", "portal CPU ms", "PostgreSQL CPU ms"], rows))
+                return
             tally = Tally()
             technicians = max(1, arguments.users // 5)
             users = ([(person, True) for person in people["technicians"][:technicians]]
@@ -210,25 +289,35 @@ def main(arguments: argparse.Namespace) -> None:
             deadline = time.monotonic() + arguments.seconds
             threads = [threading.Thread(target=user_loop, args=(base_url, person, staff, all_codes, deadline, tally, n))
                        for n, (person, staff) in enumerate(users)]
-            started = time.perf_counter()
+            started, cpu_before = time.perf_counter(), cpu_split(server.pid, arguments.database_url)
             for thread in threads:
                 thread.start()
             for thread in threads:
                 thread.join()
             wall = time.perf_counter() - started
+            cores = [(after - before) / wall for after, before in
+                     zip(cpu_split(server.pid, arguments.database_url), cpu_before)]
             time.sleep(1)
         finally:
             server.terminate()
             server.wait(timeout=60)
         stored = asyncio.run(stored_comments(arguments.database_url, data_dir))
-    report(arguments, tally, wall, stored)
+    report(arguments, tally, wall, stored, cores)
 
 
-def report(arguments: argparse.Namespace, tally: Tally, wall: float, stored: set[str]) -> None:
+def cpu_split(server: int, database_url: str) -> tuple[float, float, float]:
+    """CPU seconds so far of the portal's processes, of our PostgreSQL backends and of this client."""
+    return portal_cpu(server), database_cpu(database_url), time.process_time()
+
+
+def report(arguments: argparse.Namespace, tally: Tally, wall: float, stored: set[str], cores: list[float]) -> None:
     total = sum(len(values) for values in tally.timings.values()) + sum(tally.errors.values())
     database = "PostgreSQL" if arguments.database_url else "SQLite"
     print(f"{arguments.users} users, {arguments.seconds} s, {arguments.workers} worker(s), {database}: "
           f"{total} requests, {total / wall:.0f} req/s, load average {os.getloadavg()[0]:.1f} at the end")
+    portal, postgres, client = cores
+    print(f"cores busy during the run: portal {portal:.2f}, PostgreSQL {postgres:.2f}, this client {client:.2f}; "
+          f"portal CPU per request {portal * wall * 1000 / max(total, 1):.1f} ms")
     rows = []
     for kind in sorted(tally.timings):
         values, server = tally.timings[kind], tally.server.get(kind) or [0.0]
@@ -253,6 +342,8 @@ def parse(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--workers", type=int, default=1)
     parser.add_argument("--database-url", default="", help="PostgreSQL (dropped and created); default SQLite")
     parser.add_argument("--lexical", action="store_true", help="semantic search off (SEARCH_SEMANTIC=false)")
+    parser.add_argument("--cpu", type=int, default=0, metavar="N",
+                        help="instead of the load: N requests of each kind in a row, CPU milliseconds per request")
     return parser.parse_args(argv)
 
 

@@ -47,11 +47,11 @@ from search.embedded_schema import (
     stored_json,
     text_language,
     to_tantivy,
+    field_tokens,
     tokenize_plain,
-    token_spans,
 )
 from search.engine import DocumentSource, Progress, iterate
-from search.highlight import ELLIPSIS, Matcher, best_window, render
+from search.highlight import ELLIPSIS, Matcher, Span, best_window, render
 from search.lexicon import Lexicon
 from search.plan import QueryPlan, build_plan
 from search.semantic import LEXICAL_DEPTH, SIMILARITY_FLOOR, VECTOR_DEPTH, Semantic, fuse
@@ -518,29 +518,29 @@ class EmbeddedEngine:
         """From the field with the most distinct query groups (then most marks); only its offsets are read."""
         width = SNIPPET_WORDS.get(query.purpose, 30)
         candidates = [name for name in access.highlight_fields(query.principal) if name not in ("title", "tags")]
-        best: tuple[tuple[int, int], str, bool, list[str], dict[int, int]] | None = None
+        best: tuple[tuple[int, int], str, bool, Sequence[str], Span, dict[int, int]] | None = None
         for name in candidates:
             text, cut = _bounded(field_text(doc, name))
             if not text.strip():
                 continue
-            words = tokenize_plain(text)
+            words, spans = field_tokens(text)
             matches = matcher.positions(words)
             key = (len(set(matches.values())), len(matches))
             if best is None or key > best[0]:
-                best = (key, text, cut, words, matches)
+                best = (key, text, cut, words, spans, matches)
         if best is None:
             return Markup("")
-        _, text, cut, words, matches = best
+        _, text, cut, words, spans, matches = best
         window = best_window(len(words), matches, width)
-        snippet = render(text, len(words), token_spans(text), matches, window)
+        snippet = render(text, len(words), spans, matches, window)
         return snippet + ELLIPSIS if cut and window[1] == len(words) else snippet
 
 
 def _marked(text: str, matcher: Matcher) -> Markup:
     """All of `text`, escaped, with its matching words marked."""
-    words = tokenize_plain(text)
+    words, spans = field_tokens(text)
     matches = matcher.positions(words)
-    return render(text, len(words), token_spans(text), matches, None) if matches else Markup(escape(text).strip())
+    return render(text, len(words), spans, matches, None) if matches else Markup(escape(text).strip())
 
 
 def _weak_frequency(searcher: tantivy.Searcher) -> int:

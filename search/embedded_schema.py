@@ -172,6 +172,13 @@ def token_spans(text: str) -> Span:
     return span
 
 
+@lru_cache(maxsize=512)
+def field_tokens(text: str) -> tuple[tuple[str, ...], Span]:
+    """`text`'s plain tokens and their offsets, for highlighting. Kept for the last texts highlighted: the
+    same documents come back query after query, and tokenizing them twice was most of a snippet's cost."""
+    return tuple(tokenize_plain(text)), token_spans(text)
+
+
 @lru_cache(maxsize=2)
 def _snowball_stop_filter(language: str) -> tantivy.TextAnalyzer:
     """Removes the words of Snowball's stop list for `language` (tantivy's built-in copy)."""

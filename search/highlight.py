@@ -8,7 +8,7 @@ typo-tolerant or prefix comparison is marked; the rest is HTML-escaped.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 from markupsafe import Markup, escape
 
@@ -132,7 +132,7 @@ class Matcher:
             self._matched[text] = verdict
         return verdict
 
-    def positions(self, words: list[str]) -> dict[int, int]:
+    def positions(self, words: Sequence[str]) -> dict[int, int]:
         """Word index -> index of the query group it matched; `words` are a field's folded tokens."""
         distinct = set(words)
         for word in distinct.difference(self._verdicts):

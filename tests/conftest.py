@@ -25,6 +25,7 @@ def _base_settings(data_dir: Path, database_url: str, smtp_url: str = "") -> Set
     return Settings(
         data_dir=data_dir, database_url=database_url, secret_key="test-secret-" * 4, base_url=BASE_URL,
         smtp_url=smtp_url, run_jobs=False, registration="approval", search_semantic=False, _env_file=None,
+        live_stream_seconds=0.2,  # in-process clients read a response to its end: live streams end at once
     )
 
 

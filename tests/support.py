@@ -5,6 +5,9 @@ import os
 import re
 import shutil
 import socket
+import subprocess
+import sys
+import time
 from dataclasses import dataclass, field
 from email import message_from_bytes, policy
 from email.message import EmailMessage
@@ -28,6 +31,33 @@ def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
+
+
+def start_server(env: dict[str, str], port: int, *command: str) -> subprocess.Popen[bytes]:
+    """The portal as a real HTTP server on `port` (uvicorn, or `command`), returned once /healthz answers."""
+    argv = list(command) or [sys.executable, "-m", "uvicorn", "app.main:create_app", "--factory", "--host",
+                             "127.0.0.1", "--port", str(port)]
+    process = subprocess.Popen(argv, env={**os.environ, **env}, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"server exited: {process.stdout.read().decode() if process.stdout else ''}")
+        try:
+            if httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=1).status_code == 200:
+                return process
+        except httpx.TransportError:
+            time.sleep(0.1)
+    process.kill()
+    raise RuntimeError("server did not start")
+
+
+def stop_server(process: subprocess.Popen[bytes]) -> None:
+    process.terminate()
+    try:
+        process.wait(30)  # a graceful stop; tests/test_jobs_shutdown.py checks that it ends
+    except subprocess.TimeoutExpired:  # on a machine loaded by parallel suites: do not fail the test for it
+        process.kill()
+        process.wait(10)
 
 
 def postgres_url() -> str | None:

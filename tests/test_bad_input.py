@@ -34,6 +34,7 @@ from app.admin.forms import (
 from app.api.forms import TokenForm
 from app.canned.forms import CannedForm, InsertQuery
 from app.contracts.forms import CompanyPlanForm, ContractForm, PlanForm
+from app.inbound.forms import InboundQuery
 from app.insights.forms import OpenQuery, ReportQuery, SolvedForm, TableQuery
 from app.kb.forms import (
     ArticleListQuery,
@@ -48,6 +49,7 @@ from app.kb.forms import (
     SuggestForm,
 )
 from app.kb.models import Article
+from app.live.forms import StreamQuery
 from app.routing import GuardedRoute
 from app.searching.engine import close_engines
 from app.searching.forms import LexiconForm, SearchQuery, SuggestQuery
@@ -91,7 +93,7 @@ READS: dict[str, tuple[type[BaseModel], ...]] = {
     "/admin/companies/new": (CompanyForm,), "/admin/companies/{company_id:id}": (CompanyForm,),
     "/admin/users": (UsersQuery,), "/admin/users/new": (NewUserForm,), "/admin/users/{user_id:id}": (EditUserForm,),
     "/admin/users/{user_id:id}/approve": (), "/admin/users/{user_id:id}/reject": (),
-    "/admin/mail": (MailQuery,), "/admin/mail/{mail_id:id}": (), "/admin/mail/{mail_id:id}/html": (),
+    "/admin/inbound": (InboundQuery,), "/admin/mail": (MailQuery,), "/admin/mail/{mail_id:id}": (), "/admin/mail/{mail_id:id}/html": (),
     "/admin/audit": (AuditQuery,), "/account/export": (), "/admin/users/{user_id:id}/export": (),
     "/admin/users/{user_id:id}/erase": (EraseForm,), "/insights/open/{event_id:id}": (OpenQuery,),
     "/insights/solved": (SolvedForm,), "/insights/search": (ReportQuery,), "/insights/dashboard": (TableQuery,),
@@ -106,7 +108,7 @@ READS: dict[str, tuple[type[BaseModel], ...]] = {
     "/documents/{document_id:id}/file": (), "/documents/{document_id:id}/delete": (), "/search": (SearchQuery,),
     "/search/suggest": (SuggestQuery,), "/admin/search": (), "/admin/search/lexicon": (LexiconForm,),
     "/tickets": (ListQuery,), "/tickets/new": (NewTicketForm, NewTicketQuery), "/tickets/queues": (QueueQuery,),
-    "/tickets/{ref}": (), "/tickets/{ref}/print": (), "/tickets/{ref}/comments": (CommentForm,),
+    "/tickets/{ref}": (), "/tickets/{ref}/print": (), "/tickets/{ref}/events": (StreamQuery,), "/tickets/{ref}/comments": (CommentForm,),
     "/tickets/{ref}/attachments": (), "/tickets/{ref}/attachments/{attachment_id:id}": (),
     "/tickets/{ref}/transition": (TransitionForm,), "/tickets/{ref}/assign": (AssignForm,),
     "/tickets/{ref}/details": (DetailsForm,), "/tickets/{ref}/worklog": (WorklogForm,),
@@ -118,7 +120,8 @@ READS: dict[str, tuple[type[BaseModel], ...]] = {
     "/preferences/api-tokens": (TokenForm,), "/preferences/api-tokens/{token_id:id}/revoke": (),
     # The API reads JSON with a bearer token, not forms: tests/api sends it bad bodies and values.
     **{path: () for path in ("/api/v1/openapi.json", "/api/v1/tickets", "/api/v1/tickets/{ref}",
-                             "/api/v1/tickets/{ref}/comments", "/api/v1/tickets/{ref}/attachments/{attachment_id:id}",
+                             "/api/v1/tickets/{ref}/comments", "/api/v1/tickets/{ref}/attachments",
+                             "/api/v1/tickets/{ref}/attachments/{attachment_id:id}",
                              "/api/v1/kb/articles", "/api/v1/kb/articles/{slug}", "/api/v1/search",
                              "/api/v1/{rest:path}")},
     "/admin/sla-plans": (), "/admin/sla-plans/new": (PlanForm,), "/admin/sla-plans/{plan_id:id}": (PlanForm,),

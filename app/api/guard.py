@@ -8,7 +8,6 @@ from typing import Any, TypeVar
 
 from limits import parse
 from pydantic import BaseModel, ValidationError
-from search.types import EngineUnavailable
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
@@ -18,11 +17,12 @@ from app import i18n, ratelimit
 from app.accounts.models import User
 from app.api import tokens
 from app.api.schemas import Error, ErrorBody, FieldError
-from app.kb.service import KbError
 from app.forms import valid_path_value
+from app.kb.service import KbError
 from app.permissions import Action, allowed
 from app.routing import GuardedRoute
 from app.tickets.service import TicketError
+from search.types import EngineUnavailable
 
 M = TypeVar("M", bound=BaseModel)
 ApiEndpoint = Callable[[Request, User], Awaitable[Response]]
@@ -34,6 +34,9 @@ MESSAGES = {400: "Bad request.", 401: "A valid API token is required: Authorizat
             405: "Method not allowed.", 413: "The request body is too large.",
             429: "Too many failed attempts. Wait a few minutes and try again.",
             503: "Search is unavailable at the moment: try again later."}
+
+TEMPORARY_PASSWORD = ("This account still has a temporary password: sign in on the portal and replace it "
+                      "(/password/change), then the token works.")
 
 
 class ApiError(Exception):
@@ -87,6 +90,8 @@ async def _caller(request: Request, scope: tokens.Scope) -> User:
             await ratelimit.record([counter])
         raise ApiError(401)
     user, token = found
+    if user.must_change_password:  # as on the pages: nothing else until the temporary password is replaced
+        raise ApiError(403, TEMPORARY_PASSWORD)
     if scope not in token.scopes:
         raise ApiError(403)
     return user

@@ -12,9 +12,19 @@ from app.permissions import Action
 
 REF = "#/components/schemas/{model}"
 ERROR_TEXT = {400: "Invalid input (the fields that are wrong are listed)", 401: "No token or an invalid one",
-              403: "The token lacks the scope", 404: "Not found, or not yours to see",
-              413: "Body larger than 1 MB", 429: "Too many failed token attempts from this client",
+              403: "The token lacks the scope, or its owner must first replace a temporary password", 404: "Not found, or not yours to see",
+              413: "Body larger than 1 MB (files: larger than the upload limit, or more than 5)", 429: "Too many failed token attempts from this client",
               503: "Search unavailable"}
+
+
+UPLOAD_BODY = {
+    "type": "object", "required": ["files"],
+    "properties": {"files": {
+        "type": "array", "minItems": 1, "maxItems": 5, "items": {"type": "string", "contentMediaType":
+                                                                  "application/octet-stream"},
+        "description": "One to five files, each at most UPLOAD_MAX_MB (25 MB by default); accepted by their "
+                       "sniffed content as on the pages: PDF, images, zip and office documents, plain text"}},
+}
 
 
 @dataclass(frozen=True)
@@ -30,6 +40,7 @@ class Operation:
     query: type[BaseModel] | None = None
     body: type[BaseModel] | None = None
     errors: tuple[int, ...] = (401, 403, 404, 429)
+    upload: bool = False  # a multipart/form-data body of files, not JSON
 
     @property
     def openapi_path(self) -> str:
@@ -78,7 +89,7 @@ def _operation(op: Operation) -> dict[str, Any]:
     errors = op.errors if op.scope is not None else ()
     responses = {str(op.status): success, **{
         str(code): {"description": ERROR_TEXT[code], "content": {"application/json": {"schema": _ref(Error)}}}
-        for code in sorted({*errors, *((400, 413) if op.body else ()), *((400,) if op.query else ())})}}
+        for code in sorted({*errors, *((400, 413) if op.body or op.upload else ()), *((400,) if op.query else ())})}}
     document: dict[str, Any] = {"operationId": op.endpoint.__name__, "summary": op.summary,
                                 "parameters": _parameters(op), "responses": responses}
     if op.scope is not None:
@@ -88,6 +99,8 @@ def _operation(op: Operation) -> dict[str, Any]:
         document["security"] = []
     if op.body is not None:
         document["requestBody"] = {"required": True, "content": {"application/json": {"schema": _ref(op.body)}}}
+    if op.upload:
+        document["requestBody"] = {"required": True, "content": {"multipart/form-data": {"schema": UPLOAD_BODY}}}
     return document
 
 

@@ -8,15 +8,39 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Match
 
 from app.accounts.models import User, UserStatus
-from app.api.guard import ApiError, ApiRoute, error_response, json_body, parse_model, query_values
+from app.api.guard import (
+    ApiError,
+    ApiRoute,
+    error_response,
+    json_body,
+    parse_model,
+    query_values,
+)
 from app.api.openapi import Operation, build_document
 from app.api.schemas import (
-    ArticleDetail, ArticleList, ArticleListQuery, ArticleSummary, AttachmentOut, CommentCreate, CommentOut, FieldError,
-    Person, SearchHit, SearchQueryParams, SearchResults, TicketCreate, TicketDetail, TicketList, TicketListQuery,
+    ArticleDetail,
+    ArticleList,
+    ArticleListQuery,
+    ArticleSummary,
+    AttachmentList,
+    AttachmentOut,
+    CommentCreate,
+    CommentOut,
+    FieldError,
+    Person,
+    SearchHit,
+    SearchQueryParams,
+    SearchResults,
+    TicketCreate,
+    TicketDetail,
+    TicketList,
+    TicketListQuery,
     TicketSummary,
 )
 from app.api.token_routes import routes as token_routes
 from app.api.tokens import Scope
+from app.insights.models import Purpose
+from app.insights.service import record_search, role_of
 from app.kb import service as kb
 from app.kb.access import readable_articles_filter
 from app.kb.content import render_article
@@ -30,6 +54,7 @@ from app.tickets.access import ticket_for
 from app.tickets.detail import visible_attachments
 from app.tickets.forms import NewTicketForm
 from app.tickets.models import Attachment, Comment, Ticket
+from app.tickets.routes import read_upload_form, uploads_in
 from app.uploads import StoredFile, serve_stored
 from app.web import app_settings
 
@@ -80,11 +105,14 @@ async def _detail(request: Request, user: User, ticket: Ticket) -> TicketDetail:
         channel=ticket.channel.value, planned_for=ticket.planned_for, sla_deadline=ticket.sla_deadline,
         resolved_at=ticket.resolved_at, closed_at=ticket.closed_at,
         comments=[_comment(number, c) for number, c in enumerate(await comments, start=1)],
-        attachments=[AttachmentOut(id=a.id, name=a.original_name, size=a.size, content_type=a.content_type,
-                                   internal=a.internal, created_at=a.created_at,
-                                   url=f"{settings.base_url}{PREFIX}/tickets/{ticket.code}/attachments/{a.id}")
-                     for a in files],
+        attachments=[_attachment(settings, ticket, a) for a in files],
     )
+
+
+def _attachment(settings: Settings, ticket: Ticket, row: Attachment) -> AttachmentOut:
+    return AttachmentOut(id=row.id, name=row.original_name, size=row.size, content_type=row.content_type,
+                         internal=row.internal, created_at=row.created_at,
+                         url=f"{settings.base_url}{PREFIX}/tickets/{ticket.code}/attachments/{row.id}")
 
 
 def _comment(number: int, comment: Comment) -> CommentOut:
@@ -150,6 +178,18 @@ async def create_comment(request: Request, user: User) -> Response:
     return _json(_comment(await shown.count(), comment), status=201)
 
 
+async def upload_attachments(request: Request, user: User) -> Response:
+    """The page's rules for files: at most 5 of UPLOAD_MAX_MB each, accepted by sniffed content."""
+    ticket = await ticket_for(user, request.path_params["ref"])
+    settings = app_settings(request)
+    try:
+        form = await read_upload_form(request)
+    except tickets.TicketError as error:
+        raise ApiError(413, str(error)) from None
+    rows = await tickets.add_attachments(settings, user, ticket, uploads_in(form))
+    return _json(AttachmentList(attachments=[_attachment(settings, ticket, row) for row in rows]), status=201)
+
+
 async def get_attachment(request: Request, user: User) -> Response:
     ticket = await ticket_for(user, request.path_params["ref"])
     row: Attachment | None = await visible_attachments(user, ticket).get_or_none(id=request.path_params["attachment_id"])
@@ -205,6 +245,9 @@ async def search(request: Request, user: User) -> Response:
     query = parse_model(SearchQueryParams, query_values(request))
     result = await search_for(app_settings(request), user, query.q, kinds=[query.kind] if query.kind else [],
                               page=query.page, per_page=query.size)
+    if query.page == 1:  # counted like the search page's: a later page is the same search
+        # No session behind a token: each call is an event of its own (no typing trail to continue).
+        await record_search({}, query.q, user.locale, role_of(user), Purpose.SEARCH, result.total)
     hits = [SearchHit(id=h.id, kind=h.kind, title=h.title, snippet_html=str(h.snippet_html), url=h.url, page=h.page,
                       status=h.status, category=h.category, updated_at=h.updated_at) for h in result.hits]
     return _json(SearchResults(hits=hits, total=result.total, page=query.page, size=query.size))
@@ -238,6 +281,9 @@ OPERATIONS: list[Operation] = [
               "One ticket (`TT12` or its id) with its comments and files", TicketDetail),
     Operation("POST", "/tickets/{ref}/comments", create_comment, Action.COMMENT_TICKET, Scope.WRITE,
               "Add a reply, or (technicians) an internal note", CommentOut, status=201, body=CommentCreate),
+    Operation("POST", "/tickets/{ref}/attachments", upload_attachments, Action.COMMENT_TICKET, Scope.WRITE,
+              "Attach files to the ticket (multipart/form-data, field `files`)", AttachmentList, status=201,
+              upload=True),
     Operation("GET", "/tickets/{ref}/attachments/{attachment_id:id}", get_attachment, Action.VIEW_TICKET,
               Scope.READ, "Download a file of the ticket", None),
     Operation("GET", "/kb/articles", list_articles, Action.USE_PORTAL, Scope.READ,

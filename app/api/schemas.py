@@ -117,6 +117,10 @@ class AttachmentOut(BaseModel):
     url: str = Field(description="API address of the file")
 
 
+class AttachmentList(BaseModel):
+    attachments: list[AttachmentOut]
+
+
 class TicketDetail(TicketSummary):
     description: str
     resolution: str

@@ -21,6 +21,9 @@ class OutgoingMail(Model):
     text_body = fields.TextField()
     html_body = fields.TextField()
     template = fields.CharField(max_length=80, description="Which mail folder produced it")
+    # Kept so a reply's In-Reply-To finds the mail it answers (app/inbound), and retries keep one id.
+    message_id = fields.CharField(max_length=250, default="", db_default="", db_index=True)
+    reply_to = fields.CharField(max_length=254, default="", db_default="", description="Reply-To header, if any")
     status = fields.CharEnumField(MailStatus, default=MailStatus.PENDING)
     attempts = fields.IntField(default=0)
     next_attempt_at = fields.DatetimeField()

@@ -21,6 +21,7 @@ SUBJECT_MAX_CHARS: int = OutgoingMail._meta.fields_map["subject"].max_length  # 
 
 MAX_ATTEMPTS = 8
 BATCH_SIZE = 20
+MESSAGE_ID_DOMAIN = "sportello"
 mail_queued = asyncio.Event()
 
 
@@ -55,19 +56,36 @@ def shortened(text: str, limit: int) -> str:
     return (cut[:space] if space > 0 else cut).rstrip() + "…"
 
 
-async def queue_mail(name: str, recipient: str, locale: str, context: dict[str, Any]) -> OutgoingMail:
-    """Write the mail to the outbox; call it inside the transaction of the change it reports."""
+def outbox_row(name: str, recipient: str, locale: str, context: dict[str, Any], reply_to: str = "") -> OutgoingMail:
+    """The mail rendered for one recipient, not yet written."""
     mail = render_mail(name, locale, context)
-    row = await OutgoingMail.create(
+    return OutgoingMail(
         recipient=recipient,
         subject=mail.subject,
         text_body=mail.text,
         html_body=mail.html,
         template=name,
+        message_id=make_msgid(domain=MESSAGE_ID_DOMAIN),
+        reply_to=reply_to,
         next_attempt_at=datetime.now(UTC),
     )
+
+
+async def queue_mail(
+    name: str, recipient: str, locale: str, context: dict[str, Any], reply_to: str = ""
+) -> OutgoingMail:
+    """Write the mail to the outbox; call it inside the transaction of the change it reports."""
+    row = outbox_row(name, recipient, locale, context, reply_to)
+    await row.save()
     mail_queued.set()
     return row
+
+
+async def queue_mails(rows: list[OutgoingMail]) -> None:
+    """Write many mails (one change told to a whole team) in one statement, inside the change's transaction."""
+    if rows:
+        await OutgoingMail.bulk_create(rows)
+        mail_queued.set()
 
 
 def build_message(row: OutgoingMail, sender: str) -> EmailMessage:
@@ -75,7 +93,10 @@ def build_message(row: OutgoingMail, sender: str) -> EmailMessage:
     message["From"] = sender
     message["To"] = row.recipient
     message["Subject"] = row.subject
-    message["Message-ID"] = make_msgid(domain="sportello")
+    message["Message-ID"] = row.message_id or make_msgid(domain=MESSAGE_ID_DOMAIN)
+    if row.reply_to:
+        message["Reply-To"] = row.reply_to
+    message["Auto-Submitted"] = "auto-generated"  # RFC 3834: out-of-office responders do not answer it (no loops)
     message.set_content(row.text_body)
     message.add_alternative(row.html_body, subtype="html")
     return message

@@ -3,7 +3,8 @@
 Erasure anonymises rather than deletes: tickets stay (the company's records, the search index's solved
 cases), but the person's name, email address and phone numbers are replaced wherever they were written
 (tickets, comments, extracted attachment text, the audit log), the account can no longer sign in, its
-sessions, tokens (API tokens too) and mails are deleted, and every touched ticket is queued for the index again.
+sessions, tokens (API tokens too) and mails are deleted, the mails received from the person lose sender and
+subject, and every touched ticket is queued for the index again.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from app.accounts.models import AccountToken, Session, User, UserStatus
 from app.api.models import ApiToken
 from app.audit.models import AuditEntry
 from app.audit.service import record
+from app.inbound.models import InboundMessage
 from app.mail.models import OutgoingMail
 from app.searching.outbox import enqueue
 from app.tickets.models import Attachment, Comment, Ticket
@@ -55,6 +57,8 @@ async def export_person(user: User) -> dict[str, Any]:
                          "created_at": _when(a.created_at)} for a in attachments],
         "mails": [{"subject": m.subject, "created_at": _when(m.created_at), "status": m.status.value}
                   for m in await OutgoingMail.filter(recipient=user.email).order_by("id")],
+        "received_mails": [{"subject": m.subject, "received_at": _when(m.received_at), "outcome": m.outcome.value}
+                           for m in await InboundMessage.filter(sender=user.email).order_by("id")],
         "api_tokens": [{"name": t.name, "prefix": t.prefix, "scopes": t.scopes, "created_at": _when(t.created_at),
                         "last_used_at": _when(t.last_used_at)} for t in await ApiToken.filter(user_id=user.id)],
         "audit": [{"at": _when(e.at), "action": e.action, "target": e.target, "summary": e.summary}
@@ -84,7 +88,7 @@ def _mentions(fields: Iterable[str], identifiers: list[str]) -> Q:
 async def erase_person(actor: User, user: User) -> dict[str, int]:
     """Anonymise `user` everywhere (see the module's docstring); returns what was touched, by kind."""
     identifiers = identifiers_of(user)
-    counts = {"tickets": 0, "comments": 0, "attachments": 0, "mails": 0, "sessions": 0}
+    counts = {"tickets": 0, "comments": 0, "attachments": 0, "mails": 0, "received_mails": 0, "sessions": 0}
     async with in_transaction():
         touched: set[int] = set()
         for ticket in await Ticket.filter(_mentions(("title", "description", "resolution"), identifiers)):
@@ -105,6 +109,8 @@ async def erase_person(actor: User, user: User) -> dict[str, int]:
             counts["attachments"] += 1
         counts["tickets"] = len(touched)
         counts["mails"] = await OutgoingMail.filter(recipient=user.email).delete()
+        # kept, without who and what, under their Message-ID: a mail read again is still known as done
+        counts["received_mails"] = await InboundMessage.filter(sender=user.email).update(sender=ERASED, subject="")
         counts["sessions"] = await Session.filter(user_id=user.id).delete()
         await AccountToken.filter(user_id=user.id).delete()
         await ApiToken.filter(user_id=user.id).delete()

@@ -9,6 +9,8 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import TypeVar
 
+from app.i18n import get_locale
+
 
 @dataclass(frozen=True)
 class Label:
@@ -40,8 +42,6 @@ class LabelledStrEnum(StrEnum):
     @property
     def label(self) -> str:
         """The label in the current request's locale (Italian outside a request)."""
-        from app.i18n import get_locale
-
         return self.labels.for_locale(get_locale())
 
     def label_for(self, locale: str) -> str:

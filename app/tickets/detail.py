@@ -16,10 +16,20 @@ from app.tickets.access import actor_for
 from app.tickets.choices import LabelledStrEnum, Priority, Severity
 from app.contracts import clock, plans
 from app.contracts.service import balances
-from app.tickets.models import (Attachment, Category, Comment, EventKind, Product, Rating, Ticket, TicketEvent,
-                                WorkKind, WorkLog)
-from app.tickets.rating import SCORES
+from app.tickets.models import (
+    Attachment,
+    Category,
+    Comment,
+    EventKind,
+    Product,
+    Rating,
+    Ticket,
+    TicketEvent,
+    WorkKind,
+    WorkLog,
+)
 from app.tickets.promote import is_promotable, promoted
+from app.tickets.rating import SCORES
 from app.tickets.submissions import new_key
 from app.tickets.workflow import Actor, Event, Status, TicketType, allowed_events, can
 
@@ -75,10 +85,20 @@ def duration(value: timedelta | None) -> str:
     return _("%(hours)s h %(minutes)s min", hours=minutes // 60, minutes=minutes % 60)
 
 
+def sees_internal(user: User, ticket: Ticket) -> bool:
+    return allowed(user, Action.READ_INTERNAL_NOTES, ticket)
+
+
+def visible_comments(user: User, ticket: Ticket) -> QuerySet[Comment]:
+    """The ticket's comments this viewer may read: a requester never gets internal notes."""
+    query = Comment.filter(ticket_id=ticket.id)
+    return query if sees_internal(user, ticket) else query.filter(internal=False)
+
+
 def visible_attachments(user: User, ticket: Ticket) -> QuerySet[Attachment]:
     """The ticket's files this viewer may list and open: a requester never gets those of internal notes."""
     query = Attachment.filter(ticket_id=ticket.id)
-    return query if allowed(user, Action.READ_INTERNAL_NOTES, ticket) else query.filter(internal=False)
+    return query if sees_internal(user, ticket) else query.filter(internal=False)
 
 
 def actions_for(user: User, ticket: Ticket) -> list[Event]:
@@ -97,15 +117,11 @@ def may_comment(user: User, ticket: Ticket) -> bool:
 
 
 async def detail_context(user: User, ticket: Ticket) -> dict[str, Any]:
-    staff = allowed(user, Action.READ_INTERNAL_NOTES, ticket)
-    comments_query = Comment.filter(ticket_id=ticket.id).select_related("author")
-    if not staff:
-        comments_query = comments_query.filter(internal=False)
-    comments = [NumberedComment(i, c) for i, c in enumerate(await comments_query.order_by("id"), start=1)]
-    events_query = TicketEvent.filter(ticket_id=ticket.id).select_related("actor").order_by("id")
-    if not staff:
-        events_query = events_query.filter(kind__in=[EventKind.CREATED, EventKind.STATUS])
-    events = await events_query
+    staff = sees_internal(user, ticket)
+    comments_query = visible_comments(user, ticket).select_related("author").order_by("id")
+    comments = [NumberedComment(i, c) for i, c in enumerate(await comments_query, start=1)]
+    # Every row, even those this viewer is not shown: the last one is where the page's live updates resume.
+    events = await TicketEvent.filter(ticket_id=ticket.id).select_related("actor").order_by("id")
     cal, now = plans.calendar_for(ticket.sla_plan, await plans.closure_days()), service.now_utc()
     context: dict[str, Any] = {
         "ticket": ticket,
@@ -113,7 +129,8 @@ async def detail_context(user: User, ticket: Ticket) -> dict[str, Any]:
         # The listed facts only: an attachment's extracted text (up to 100,000 characters) is for the index.
         "attachments": await visible_attachments(user, ticket).order_by("id").values(
             "id", "original_name", "size", "created_at", "internal", uploader="uploaded_by__full_name"),
-        "events": events,
+        "events": [e for e in events if staff or e.kind in (EventKind.CREATED, EventKind.STATUS)],
+        "live_after": events[-1].id if events else 0,
         "clocks": clock.clocks(ticket, clock.changes_of(events), cal, now),
         "round_the_clock": plans.is_round_the_clock(ticket.sla_plan),
         "actions": actions_for(user, ticket),

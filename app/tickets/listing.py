@@ -42,6 +42,8 @@ CHOICE_FILTERS: Mapping[str, str] = {"f_status": "status", "f_priority": "priori
 VIEWS = ("open", "closed")
 SCOPES = ("mine", "company")
 QUEUES = ("unassigned", "mine", "waiting", "sla")
+QUEUE_PAGE_SIZE = 25
+QUEUE_RELATED = ("requester", "company", "assignee", "category", "product", "sla_plan")
 MAX_FILTER = 100
 MAX_PAGE = 100_000
 
@@ -68,6 +70,7 @@ class ListQuery(QueryModel):
 
 class QueueQuery(QueryModel):
     queue: Literal[QUEUES] = "unassigned"  # type: ignore[valid-type]
+    page: Count = Field(1, ge=1, le=MAX_PAGE)
 
 
 @dataclass(frozen=True)
@@ -197,31 +200,58 @@ def _queue_rows(user: User, name: str) -> QuerySet[Ticket]:
     """The open tickets of a queue; the SLA queue's are its candidates (every open ticket), which `queue` narrows."""
     base = Ticket.filter(status__in=list(OPEN_STATUSES))
     if name == "unassigned":
-        return base.filter(assignee_id=None).order_by("sla_deadline")
+        return base.filter(assignee_id=None).order_by("sla_deadline", "id")
     if name == "mine":
-        return base.filter(assignee_id=user.id).order_by("-updated_at")
+        return base.filter(assignee_id=user.id).order_by("-updated_at", "id")
     if name == "waiting":
-        return base.filter(assignee_id=user.id, status__in=list(WAITING_FOR_STAFF)).order_by("updated_at")
-    return base.order_by("sla_deadline")
+        return base.filter(assignee_id=user.id, status__in=list(WAITING_FOR_STAFF)).order_by("updated_at", "id")
+    return base.order_by("sla_deadline", "id")  # every open ticket: either clock may be late
 
 
-async def _late(tickets: list[Ticket], now: datetime) -> list[Ticket]:
-    """Those at risk or breached on a target whose clock still runs."""
-    state = await clocks_for(tickets, now)
-    return [t for t in tickets if clock.is_late(t, state[t.id])]
+async def _late_ids(rows: QuerySet[Ticket], now: datetime) -> list[int]:
+    """The rows at risk or breached on a target whose clock still runs, from their plans and status history."""
+    candidates = await rows.select_related("sla_plan")
+    state = await clocks_for(candidates, now)
+    return [t.id for t in candidates if clock.is_late(t, state[t.id])]
 
 
-async def queue(user: User, name: str, now: datetime) -> list[Ticket]:
-    rows = await _queue_rows(user, name).select_related("requester", "company", "assignee", "category", "product",
-                                                        "sla_plan")
-    return await _late(rows, now) if name == "sla" else rows
+@dataclass(frozen=True)
+class QueuePage:
+    tickets: list[Ticket]
+    total: int
+    page: int
+
+    @property
+    def pages(self) -> int:
+        return _pages(self.total)
+
+
+def _pages(total: int) -> int:
+    return max(1, -(-total // QUEUE_PAGE_SIZE))
+
+
+async def queue(user: User, name: str, now: datetime, page: int = 1) -> QueuePage:
+    """One page of a queue, in the queue's order."""
+    rows = _queue_rows(user, name)
+    if name == "sla":
+        return await _late_page(rows, now, page)
+    total = await rows.count()
+    page = min(page, _pages(total))
+    tickets = await rows.offset((page - 1) * QUEUE_PAGE_SIZE).limit(QUEUE_PAGE_SIZE).select_related(*QUEUE_RELATED)
+    return QueuePage(tickets, total, page)
+
+
+async def _late_page(rows: QuerySet[Ticket], now: datetime, page: int) -> QueuePage:
+    late = await _late_ids(rows, now)
+    page = min(page, _pages(len(late)))
+    ids = late[(page - 1) * QUEUE_PAGE_SIZE : page * QUEUE_PAGE_SIZE]
+    found = {t.id: t for t in await Ticket.filter(id__in=ids).select_related(*QUEUE_RELATED)}
+    return QueuePage([found[i] for i in ids if i in found], len(late), page)
 
 
 async def queue_counts(user: User, now: datetime) -> dict[str, int]:
-    """Counted in the database; the SLA queue from its candidates with their plans and status history."""
     counts = {name: await _queue_rows(user, name).count() for name in QUEUES if name != "sla"}
-    candidates = await _queue_rows(user, "sla").select_related("sla_plan")
-    return {**counts, "sla": len(await _late(candidates, now))}
+    return {**counts, "sla": len(await _late_ids(_queue_rows(user, "sla"), now))}
 
 
 STATUS_CHOICES: tuple[Status, ...] = tuple(Status)

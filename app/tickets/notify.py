@@ -4,7 +4,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from app.accounts.models import Role, User, UserStatus
-from app.mail.service import queue_mail
+from app.inbound.replies import reply_address
+from app.mail.service import outbox_row, queue_mails
 from app.settings import Settings
 from app.tickets.models import Ticket
 
@@ -63,10 +64,13 @@ async def staff_side(settings: Settings, ticket: Ticket, exclude: User | None = 
 async def send(
     settings: Settings, template: str, recipients: list[Recipient], ticket: Ticket, context: dict[str, Any]
 ) -> None:
-    seen: set[str] = set()
+    reply_to = reply_address(settings, ticket.id)
+    unique: dict[str, Recipient] = {}
     for recipient in recipients:
-        if recipient.email in seen:
-            continue
-        seen.add(recipient.email)
-        values = {"ticket": ticket, "link": ticket_link(settings, ticket), "recipient": recipient, **context}
-        await queue_mail(template, recipient.email, recipient.locale, values)
+        unique.setdefault(recipient.email, recipient)
+    await queue_mails([
+        outbox_row(template, recipient.email, recipient.locale,
+                   {"ticket": ticket, "link": ticket_link(settings, ticket), "recipient": recipient,
+                    "replies_read": bool(reply_to), **context}, reply_to=reply_to)
+        for recipient in unique.values()
+    ])

@@ -73,12 +73,13 @@ async def ticket_list(request: Request) -> Response:
 
 async def queues(request: Request) -> Response:
     user = require_user(request)
-    name = parse_query(listing.QueueQuery, request.query_params).queue
+    params = parse_query(listing.QueueQuery, request.query_params)
     now = service.now_utc()
-    tickets = await listing.queue(user, name, now)
+    page = await listing.queue(user, params.queue, now, params.page)
     return render(request, "tickets/queues.html", {
-        "queue_name": name, "tickets": tickets, "counts": await listing.queue_counts(user, now),
-        "clocks": await listing.clocks_for(tickets, now),
+        "queue_name": params.queue, "page": page, "tickets": page.tickets,
+        "counts": await listing.queue_counts(user, now),
+        "clocks": await listing.clocks_for(page.tickets, now),
     })
 
 
@@ -181,7 +182,7 @@ async def post_comment(request: Request, user: User, ticket: Ticket) -> Response
 @ticket_action
 async def post_attachments(request: Request, user: User, ticket: Ticket) -> Response:
     form = await read_upload_form(request)
-    count = await service.add_attachments(app_settings(request), user, ticket, uploads_in(form))
+    count = len(await service.add_attachments(app_settings(request), user, ticket, uploads_in(form)))
     flash(request, _("Files attached: %(count)s.", count=count), "success")
     return redirect(f"/tickets/{ticket.code}#attachments")
 

@@ -21,22 +21,40 @@ from app.contracts import plans
 from app.contracts.models import SlaPlan
 from app.contracts.service import ContractError, check_work_entry
 from app.i18n import DISPLAY_TZ, N_
+from app.live.bus import ticket_changed as tell_live_pages
 from app.permissions import Action, allowed
 from app.searching.outbox import enqueue
 from app.settings import Settings
 from app.tickets import notify, submissions
-from app.tickets.rating import rating_link
 from app.tickets.access import actor_for, parse_ref
 from app.tickets.attachment_text import initial_text_status, text_queued
 from app.tickets.choices import Priority, Severity
 from app.tickets.forms import DetailsForm, NewTicketForm
 from app.tickets.models import (
-    Attachment, Category, Channel, Closure, Comment, EventKind, Product, Submission, Ticket, TicketEvent, WorkKind,
+    Attachment,
+    Category,
+    Channel,
+    Closure,
+    Comment,
+    EventKind,
+    Product,
+    Submission,
+    Ticket,
+    TicketEvent,
+    WorkKind,
     WorkLog,
 )
+from app.tickets.rating import rating_link
 from app.tickets.sla import BusinessCalendar, add_working_hours
 from app.tickets.workflow import (
-    FORBIDDEN_STATUSES, Actor, Event, Status, TicketType, TransitionRefused, auto_close_due, next_status,
+    FORBIDDEN_STATUSES,
+    Actor,
+    Event,
+    Status,
+    TicketType,
+    TransitionRefused,
+    auto_close_due,
+    next_status,
 )
 from app.uploads import StoredFile, UploadRefused, publish, remove_stored, store_upload
 from app.webhooks import events as webhooks
@@ -156,9 +174,10 @@ def _check(user: User, action: Action, ticket: Ticket) -> None:
 
 async def create_ticket(
     settings: Settings, author: User, data: TicketInput, requester: User | None = None,
-    uploads: Sequence[UploadFile] = (), submission: str = "",
+    uploads: Sequence[UploadFile] = (), submission: str = "", channel: Channel | None = None,
 ) -> Ticket:
     """Open a ticket: by a requester for himself, or by staff on a requester's behalf (phone, email).
+    `channel` is the one a service knows (inbound mail); a form's choice counts only on a requester's behalf.
     A refused attachment refuses the whole ticket, so the form comes back with every value kept.
     `submission` is the form's one-time key: sent again, it returns the ticket it opened the first time."""
     on_behalf = requester is not None and requester.id != author.id
@@ -167,7 +186,7 @@ async def create_ticket(
                 or not requester.is_requester:
             raise TicketError(N_("Choose the requester from the list."))
     owner = requester if requester is not None else author
-    channel = data.channel if on_behalf else Channel.PORTAL
+    channel = channel or (data.channel if on_behalf else Channel.PORTAL)
     key = _submission_key(submission)
     if (done := await submissions.earlier(author, key)) is not None:
         return await _earlier_ticket(done)
@@ -275,16 +294,18 @@ async def _remove_all(settings: Settings, stored: Sequence[StoredFile]) -> None:
 
 async def _save_attachments(
     ticket: Ticket, user: User, stored: Sequence[StoredFile], comment: Comment | None = None
-) -> None:
+) -> list[Attachment]:
     """The files belong to `comment` and share its visibility; without one they are public."""
+    rows = []
     for item in stored:
-        await Attachment.create(
+        rows.append(await Attachment.create(
             ticket_id=ticket.id, uploaded_by_id=user.id, comment_id=comment.id if comment else None,
             internal=comment.internal if comment else False, stored_name=item.stored_name,
             original_name=item.original_name, content_type=item.content_type, size=item.size,
             text_status=initial_text_status(item.content_type),
-        )
+        ))
         await record(ticket, user, EventKind.ATTACHMENT, detail=item.original_name)
+    return rows
 
 
 async def _committed(settings: Settings, stored: Sequence[StoredFile]) -> None:
@@ -320,7 +341,8 @@ async def add_comment(
         async with in_transaction():
             comment = await Comment.create(ticket_id=ticket.id, author_id=user.id, body=body, internal=internal)
             await submissions.remember(user, key, ticket, comment)
-            await record(ticket, user, EventKind.NOTE if internal else EventKind.COMMENT)
+            # The comment's id in the event: a live ticket page shows it from there (app/live).
+            await record(ticket, user, EventKind.NOTE if internal else EventKind.COMMENT, detail=str(comment.id))
             await _save_attachments(ticket, user, stored, comment)
             old_status = ticket.status
             if new_status != old_status:
@@ -340,6 +362,7 @@ async def add_comment(
         await _remove_all(settings, stored)
         raise
     await _committed(settings, stored)
+    await tell_live_pages(ticket.id)
     return comment
 
 
@@ -357,7 +380,8 @@ async def _mail_comment(settings: Settings, author: User, ticket: Ticket, commen
     await notify.send(settings, "ticket_comment", recipients, ticket, {"actor": author, "comment": comment})
 
 
-async def add_attachments(settings: Settings, user: User, ticket: Ticket, uploads: Sequence[UploadFile]) -> int:
+async def add_attachments(settings: Settings, user: User, ticket: Ticket,
+                          uploads: Sequence[UploadFile]) -> list[Attachment]:
     _check(user, Action.COMMENT_TICKET, ticket)
     if not uploads:
         raise TicketError(N_("Choose a file to attach."))
@@ -366,13 +390,14 @@ async def add_attachments(settings: Settings, user: User, ticket: Ticket, upload
     stored = await _store_all(settings, uploads)
     try:
         async with in_transaction():
-            await _save_attachments(ticket, user, stored)
+            rows = await _save_attachments(ticket, user, stored)
             await _touch(ticket)
     except BaseException:
         await _remove_all(settings, stored)
         raise
     await _committed(settings, stored)
-    return len(stored)
+    await tell_live_pages(ticket.id)
+    return rows
 
 
 # ---- workflow ----
@@ -432,6 +457,7 @@ async def transition(
         await enqueue(SEARCH_SOURCE, ticket.id)
         await webhooks.ticket_changed(ticket, "status")
         await _mail_status(settings, user, ticket, old_status)
+    await tell_live_pages(ticket.id)
     return new_status
 
 
@@ -485,6 +511,7 @@ async def auto_close_resolved(settings: Settings, now: datetime | None = None) -
             await webhooks.ticket_changed(ticket, "auto_close")
             await _mail_status(settings, None, ticket, old_status)
         closed += 1
+        await tell_live_pages(ticket.id)
     return closed
 
 
@@ -511,6 +538,7 @@ async def assign(settings: Settings, staff: User, ticket: Ticket, assignee_id: i
         if assignee is not None and assignee.id != staff.id:
             await notify.send(settings, "ticket_assigned", [notify.Recipient(assignee.email, assignee.locale)],
                               ticket, {"actor": staff})
+    await tell_live_pages(ticket.id)
 
 
 EDITABLE = ("title", "ticket_type", "priority", "severity", "category_id", "product_id", "planned_hours",
@@ -549,6 +577,7 @@ async def update_details(settings: Settings, staff: User, ticket: Ticket, form: 
         await record(ticket, staff, EventKind.FIELDS, detail=detail)
         await enqueue(SEARCH_SOURCE, ticket.id)
         await webhooks.ticket_changed(ticket, "fields")
+    await tell_live_pages(ticket.id)
     return [name for name in EDITABLE if name in changed]
 async def _kept_or_chosen(model: type[Category] | type[Product], chosen: int | None,
                           current: int | None) -> int | None:
@@ -594,6 +623,7 @@ async def log_work(staff: User, ticket: Ticket, day: date, hours: Decimal, note:
                                      kind=kind, contract_id=contract.id if contract else None)
         await record(ticket, staff, EventKind.WORK, detail=f"{day.isoformat()}\t{amount}\t{note}")
         await _touch(ticket)
+    await tell_live_pages(ticket.id)
     return entry
 
 
@@ -625,4 +655,6 @@ async def mark_duplicate(settings: Settings, staff: User, ticket: Ticket, origin
         await enqueue(SEARCH_SOURCE, ticket.id)
         await webhooks.ticket_changed(ticket, "duplicate")
         await _mail_status(settings, staff, ticket, old_status)
+    await tell_live_pages(ticket.id)
+    await tell_live_pages(original.id)
     return original

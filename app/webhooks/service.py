@@ -6,7 +6,13 @@ from urllib.parse import urlsplit
 
 from app.accounts.models import User
 from app.i18n import N_
-from app.webhooks.models import WebhookAttempt, WebhookDelivery, WebhookEndpoint, WebhookEvent
+from app.webhooks.events import endpoints_changed
+from app.webhooks.models import (
+    WebhookAttempt,
+    WebhookDelivery,
+    WebhookEndpoint,
+    WebhookEvent,
+)
 
 LOG_ROWS = 50
 
@@ -35,11 +41,14 @@ async def create_endpoint(admin: User, url: str, events: list[str], description:
     secret = "whsec_" + secrets.token_urlsafe(32)
     endpoint = await WebhookEndpoint.create(url=check_url(url), events=chosen, description=description.strip()[:200],
                                             secret=secret, created_by_id=admin.id)
+    await endpoints_changed()
     return NewEndpoint(endpoint, secret)
 
 
 async def set_active(endpoint_id: int, active: bool) -> bool:
-    return await WebhookEndpoint.filter(id=endpoint_id).update(active=active) > 0
+    changed = await WebhookEndpoint.filter(id=endpoint_id).update(active=active) > 0
+    await endpoints_changed()
+    return changed
 
 
 @dataclass(frozen=True)

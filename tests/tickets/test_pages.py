@@ -269,3 +269,17 @@ async def test_each_queue_badge_counts_the_rows_its_queue_lists(client: httpx.As
         badge = re.search(rf'queue={name}"[^>]*>[^<]*<span class="badge">(\d+)</span>', html)
         rows = {title for title in ("Appena arrivato", "In ritardo", "Preso da me") if f">{title}</a>" in html}
         assert rows == titles and badge is not None and int(badge.group(1)) == len(titles), name
+
+
+async def test_a_long_queue_is_paged_and_its_badge_counts_every_ticket(client: httpx.AsyncClient, settings: Settings) -> None:
+    _company, mario, _laura, tech = await people()
+    for n in range(27):
+        await open_ticket(settings, mario, title=f"Richiesta numero {n:02d}")
+    await log_in(client, tech.email)
+    first = (await client.get("/tickets/queues?queue=unassigned")).text
+    second = (await client.get("/tickets/queues?queue=unassigned&page=2")).text
+    beyond = (await client.get("/tickets/queues?queue=unassigned&page=9")).text
+    shown = [set(re.findall(r">Richiesta numero (\d\d)</a>", html)) for html in (first, second)]
+    assert (len(shown[0]), len(shown[1])) == (25, 2) and not shown[0] & shown[1]
+    assert '<span class="badge">27</span>' in first and "Pagina 1 di 2" in Page(first).text
+    assert set(re.findall(r">Richiesta numero (\d\d)</a>", beyond)) == shown[1]  # past the end: the last page
