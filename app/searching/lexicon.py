@@ -10,7 +10,10 @@ from dataclasses import dataclass
 from search.engine import SearchEngine
 from search.lexicon import DEFAULT_SYNONYMS, ENGLISH_STOP_WORDS, ITALIAN_STOP_WORDS, Lexicon
 
+from tortoise.transactions import in_transaction
+
 from app.accounts.models import User
+from app.audit import service as audit
 from app.i18n import N_
 from app.searching.models import LEXICON_ROW_ID, SearchLexicon
 
@@ -118,20 +121,30 @@ def parse_stop_words(text: str) -> list[str]:
 # -- saving and applying -----------------------------------------------------------------------------
 
 
-async def save_lexicon(groups: Groups, stop_words: StopWords, editor: User | None) -> StoredLexicon:
-    row = await SearchLexicon.get_or_none(id=LEXICON_ROW_ID)
+async def save_lexicon(groups: Groups, stop_words: StopWords, editor: User | None,
+                       action: str = "lexicon.update") -> StoredLexicon:
+    """Save the lexicon and its audit entry in one transaction."""
     clean = {language: stop_words.get(language, []) for language in LANGUAGES}
-    if row is None:
-        row = await SearchLexicon.create(id=LEXICON_ROW_ID, synonyms=groups, stop_words=clean, updated_by=editor)
-    else:
-        row.synonyms, row.stop_words, row.version, row.updated_by = groups, clean, row.version + 1, editor
-        await row.save()
+    async with in_transaction():
+        row = await SearchLexicon.get_or_none(id=LEXICON_ROW_ID)
+        if row is None:  # the built-in defaults applied until this first save
+            defaults = default_lexicon()
+            before = {"synonyms": defaults.groups, "stop_words": defaults.stop_words}
+        else:
+            before = {"synonyms": row.synonyms, "stop_words": row.stop_words}
+        if row is None:
+            row = await SearchLexicon.create(id=LEXICON_ROW_ID, synonyms=groups, stop_words=clean, updated_by=editor)
+        else:
+            row.synonyms, row.stop_words, row.version, row.updated_by = groups, clean, row.version + 1, editor
+            await row.save()
+        await audit.record(editor, action, "lexicon", f"v{row.version}",
+                           changed=audit.changed_fields(before, {"synonyms": groups, "stop_words": clean}))
     return StoredLexicon(groups, clean, row.version, editor.full_name if editor else "")
 
 
 async def reset_lexicon(editor: User | None) -> StoredLexicon:
     defaults = default_lexicon()
-    return await save_lexicon(defaults.groups, defaults.stop_words, editor)
+    return await save_lexicon(defaults.groups, defaults.stop_words, editor, action="lexicon.reset")
 
 
 async def apply_lexicon(engine: SearchEngine, force: bool = False) -> None:

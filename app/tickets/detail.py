@@ -8,6 +8,7 @@ from tortoise.queryset import QuerySet
 
 from app.accounts.models import User
 from app.canned.service import replies_for
+from app.field.service import ticket_panel as field_panel
 from app.i18n import N_, _
 from app.permissions import Action, allowed
 from app.tickets import service
@@ -102,7 +103,7 @@ async def detail_context(user: User, ticket: Ticket) -> dict[str, Any]:
     comments = [NumberedComment(i, c) for i, c in enumerate(await comments_query.order_by("id"), start=1)]
     events_query = TicketEvent.filter(ticket_id=ticket.id).select_related("actor").order_by("id")
     if not staff:
-        events_query = events_query.filter(kind__in=[EventKind.CREATED, EventKind.STATUS])
+        events_query = events_query.filter(kind__in=[EventKind.CREATED, EventKind.STATUS, EventKind.INTERVENTION])
     cal, now = await service.business_calendar(), service.now_utc()
     context: dict[str, Any] = {
         "ticket": ticket,
@@ -130,6 +131,7 @@ async def detail_context(user: User, ticket: Ticket) -> dict[str, Any]:
         "can_rate": allowed(user, Action.RATE_TICKET, ticket),
         "scores": SCORES,
     }
+    context.update(await field_panel(user, ticket))
     if allowed(user, Action.WORK_TICKET, ticket):
         context["canned_replies"] = await replies_for(user)
     if staff:
