@@ -127,19 +127,23 @@ async def save_lexicon(groups: Groups, stop_words: StopWords, editor: User | Non
     clean = {language: stop_words.get(language, []) for language in LANGUAGES}
     async with in_transaction():
         row = await SearchLexicon.get_or_none(id=LEXICON_ROW_ID)
-        if row is None:  # the built-in defaults applied until this first save
-            defaults = default_lexicon()
-            before = {"synonyms": defaults.groups, "stop_words": defaults.stop_words}
-        else:
-            before = {"synonyms": row.synonyms, "stop_words": row.stop_words}
+        before = default_lexicon() if row is None else StoredLexicon(row.synonyms, row.stop_words, row.version)
         if row is None:
             row = await SearchLexicon.create(id=LEXICON_ROW_ID, synonyms=groups, stop_words=clean, updated_by=editor)
         else:
             row.synonyms, row.stop_words, row.version, row.updated_by = groups, clean, row.version + 1, editor
             await row.save()
         await audit.record(editor, action, "lexicon", f"v{row.version}",
-                           changed=audit.changed_fields(before, {"synonyms": groups, "stop_words": clean}))
+                           changed=audit.changed_fields(_counts(before.groups, before.stop_words),
+                                                        _counts(groups, clean)),
+                           synonyms_added=[g for g in groups if g not in before.groups],
+                           synonyms_removed=[g for g in before.groups if g not in groups])
     return StoredLexicon(groups, clean, row.version, editor.full_name if editor else "")
+
+
+def _counts(groups: Groups, stop_words: StopWords) -> dict[str, int]:
+    """What the audit log compares: the entire lists would bury the change in hundreds of words."""
+    return {"synonym_groups": len(groups), **{f"stop_words_{code}": len(stop_words.get(code, [])) for code in LANGUAGES}}
 
 
 async def reset_lexicon(editor: User | None) -> StoredLexicon:
