@@ -1,7 +1,7 @@
 """The interventions' calendar: a month or a week of days (Monday first, in Rome), each with its entries."""
 
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
 
 from app.field.models import Intervention, InterventionState
@@ -55,7 +55,8 @@ def period(view: View, anchor: date) -> tuple[date, date, date, date]:
 
 
 def local_start(day: date) -> datetime:
-    return datetime.combine(day, time(0), tzinfo=DISPLAY_TZ)
+    """Midnight in Rome, in UTC as the rows keep instants (SQLite compares them as text)."""
+    return datetime.combine(day, time(0), tzinfo=DISPLAY_TZ).astimezone(UTC)
 
 
 async def calendar(view: View, anchor: date, today: date, technician_id: int | None = None) -> Calendar:

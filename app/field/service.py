@@ -5,7 +5,7 @@ data (`STEPS`: step -> the states it starts from and the state it leads to), so 
 """
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 
@@ -78,8 +78,9 @@ class Slot:
 
 
 def aware(value: datetime) -> datetime:
-    """A time typed in a form (no zone: the people's, Europe/Rome) as an aware instant."""
-    return value.replace(tzinfo=DISPLAY_TZ) if value.tzinfo is None else value
+    """A time typed in a form (no zone: the people's, Europe/Rome) as an instant in UTC, as every query and row
+    holds them (SQLite compares them as text)."""
+    return (value.replace(tzinfo=DISPLAY_TZ) if value.tzinfo is None else value).astimezone(UTC)
 
 
 def slot(starts: datetime | None, ends: datetime | None, place: str, note: str) -> Slot:
