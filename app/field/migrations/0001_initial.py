@@ -6,7 +6,7 @@ from tortoise import fields
 from tortoise.indexes import Index
 
 class Migration(migrations.Migration):
-    dependencies = [('accounts', '0001_initial'), ('accounts', '0002_sessions_and_rate_limits'), ('tickets', '0007_ticket_rating')]
+    dependencies = [('accounts', '0002_sessions_and_rate_limits'), ('tickets', '0001_initial')]
 
     initial = True
 
