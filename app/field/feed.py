@@ -7,7 +7,7 @@ from datetime import timedelta
 from icalendar import Calendar, Event
 from tortoise.transactions import in_transaction
 
-from app.accounts.models import User, UserStatus
+from app.accounts.models import Role, User, UserStatus
 from app.field.models import CalendarFeed, Intervention, InterventionState
 from app.tickets.service import now_utc
 
@@ -39,11 +39,12 @@ async def has_feed(technician: User) -> bool:
 
 
 async def owner(token: str) -> User | None:
-    """The active technician whose feed `token` opens, or None (unknown, revoked, account disabled)."""
+    """The active technician whose feed `token` opens, or None (unknown, revoked, account disabled, no longer a
+    technician)."""
     if not token.startswith(TOKEN_PREFIX):
         return None
     feed = await CalendarFeed.filter(token_hash=_digest(token)).select_related("technician").first()
-    if feed is None or feed.technician.status is not UserStatus.ACTIVE:
+    if feed is None or feed.technician.status is not UserStatus.ACTIVE or not feed.technician.has_role(Role.TECHNICIAN):
         return None
     return feed.technician
 

@@ -10,13 +10,12 @@ from decimal import Decimal
 from pathlib import Path
 
 from babel.dates import format_time
-
 from starlette.datastructures import UploadFile
 from tortoise.transactions import in_transaction
 
 from app.accounts.models import User
-from app.i18n import DISPLAY_TZ, N_, _, format_when, get_locale
 from app.field.models import Expense, ExpenseKind, Intervention, InterventionState
+from app.i18n import DISPLAY_TZ, N_, _, format_when, get_locale
 from app.permissions import Action, allowed
 from app.settings import Settings
 from app.tickets import notify
@@ -171,8 +170,8 @@ async def _check_free(technician_id: int, start: datetime, end: datetime, exclud
 
 async def _record_and_mail(settings: Settings, actor: User, ticket: Ticket, intervention: Intervention,
                            step: str, message: str = "") -> None:
-    detail = "\t".join([step, intervention.starts_at.isoformat(), intervention.ends_at.isoformat(), message])
-    await record(ticket, actor, EventKind.INTERVENTION, detail=detail.rstrip("\t"))
+    detail = f"{step}\t{intervention.starts_at.isoformat()}\t{intervention.ends_at.isoformat()}"
+    await record(ticket, actor, EventKind.INTERVENTION, detail=f"{detail}\t{message}" if message else detail)
     if step in STAFF_STEPS:
         recipients = await notify.requester_side(ticket, exclude=actor)
     else:
@@ -246,7 +245,7 @@ async def add_expense(settings: Settings, staff: User, ticket: Ticket, intervent
                       kind: ExpenseKind | None, amount: Decimal | None, note: str, upload: UploadFile | None) -> Expense:
     if not allowed(staff, Action.PLAN_INTERVENTION, ticket):
         raise FieldError(N_("This action is not allowed."))
-    if kind is None or amount is None or not Decimal("0") < amount <= MAX_AMOUNT or amount != round(amount, 2):
+    if kind is None or amount is None or not 0 < amount <= MAX_AMOUNT or amount != round(amount, 2):
         raise FieldError(N_("Choose a type and write an amount in euro greater than zero, with at most two decimals."))
     stored: StoredFile | None = None
     if upload is not None:

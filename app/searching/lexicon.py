@@ -9,7 +9,6 @@ from dataclasses import dataclass
 
 from search.engine import SearchEngine
 from search.lexicon import DEFAULT_SYNONYMS, ENGLISH_STOP_WORDS, ITALIAN_STOP_WORDS, Lexicon
-
 from tortoise.transactions import in_transaction
 
 from app.accounts.models import User
