@@ -10,7 +10,7 @@ from fpdf import FPDF
 from fpdf.fonts import FontFace
 
 from app.field.models import Intervention
-from app.field.service import clock, total
+from app.field.service import clock, euro, total
 from app.i18n import _, format_when
 from app.tickets.models import Ticket, WorkLog
 
@@ -27,10 +27,6 @@ class FormData:
 
 def _text(value: object) -> str:
     return str(value).encode(ENCODING, "replace").decode(ENCODING)
-
-
-def euro(amount: Decimal) -> str:
-    return f"€ {amount:.2f}"
 
 
 class _Form(FPDF):

@@ -10,6 +10,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from babel.dates import format_time
+from babel.numbers import format_currency
 from starlette.datastructures import UploadFile
 from tortoise.transactions import in_transaction
 
@@ -93,6 +94,11 @@ def slot(starts: datetime | None, ends: datetime | None, place: str, note: str) 
     return Slot(start, end, place, note)
 
 
+def euro(amount: Decimal) -> str:
+    """An amount as the reader writes it ("1.234,50 €" / "€1,234.50")."""
+    return format_currency(amount, "EUR", locale=get_locale())
+
+
 def clock(moment: datetime) -> str:
     """The hour and minute of an instant in Rome, in the reader's style ("15:05" / "3:05 PM")."""
     return format_time(moment.astimezone(DISPLAY_TZ), format="short", locale=get_locale())
@@ -141,6 +147,7 @@ async def ticket_panel(user: User, ticket: Ticket) -> dict[str, object]:
         "default_place": await default_place(ticket),
         "intervention_line": history_line,
         "clock": clock,
+        "euro": euro,
         "InterventionState": InterventionState,
     }
 
