@@ -1,26 +1,19 @@
 """The field-service forms: an intervention's times, the requester's answer, an expense, the calendar's query."""
 
-from datetime import datetime
-from typing import Annotated, Literal
+from typing import Literal
 
-from pydantic import BeforeValidator, Field
+from pydantic import Field
 
 from app.field.calendar import View
 from app.field.models import Expense, ExpenseKind, Intervention
-from app.forms import Choice, ColumnText, FormModel, Hours, OptionalDate, OptionalId, QueryModel
+from app.forms import (Choice, ColumnText, FormModel, OptionalDate, OptionalDateTime, OptionalHours, OptionalId,
+                       QueryModel)
 from app.i18n import N_
 
 
-def _blank_is_none(value: object) -> object:
-    return None if isinstance(value, str) and not value.strip() else value
-
-
-# What a datetime-local input sends ("2026-12-05T09:30"): read as Rome's time by the service.
-OptionalDateTime = Annotated[datetime | None, BeforeValidator(_blank_is_none)]
-OptionalAmount = Annotated[Hours | None, BeforeValidator(_blank_is_none)]
-
-
 class InterventionForm(FormModel):
+    """Times as a datetime-local input sends them ("2026-12-05T09:30"): Rome's time, the service decides."""
+
     technician: OptionalId = Field(None, title=N_("Technician"))
     starts_at: OptionalDateTime = Field(None, title=N_("Start"))
     ends_at: OptionalDateTime = Field(None, title=N_("End"))
@@ -34,7 +27,7 @@ class AnswerForm(FormModel):
 
 class ExpenseForm(FormModel):
     kind: Choice(ExpenseKind) = Field(None, title=N_("Type"))
-    amount: OptionalAmount = Field(None, title=N_("Amount"))
+    amount: OptionalHours = Field(None, title=N_("Amount"))  # a decimal as typed: the service wants 2 places at most
     note: ColumnText(Expense, "note") = Field("", title=N_("Note"))
 
 

@@ -100,3 +100,18 @@ async def test_the_intervention_form_pdf_holds_the_hours_and_the_expense_total(
         assert "Firma del tecnico" in text and "Firma del cliente" in text
     await log_in(client, "anna@bellini.example")
     assert (await client.get(f"/tickets/{ticket.code}/intervention-form.pdf")).status_code == 404
+
+
+async def test_the_cleanup_removes_receipts_no_expense_names(client: httpx.AsyncClient, world,
+                                                             settings: Settings) -> None:  # type: ignore[no-untyped-def]
+    from app.field.jobs import clean_receipts
+
+    await log_in(client, TECH)
+    await add(client, world["ticket"].code, world["intervention"].id, "meal", "9",
+              files={"receipt": ("scontrino.png", PNG, "image/png")})
+    kept = (await Expense.get(kind=ExpenseKind.MEAL)).receipt_name
+    folder = service.receipts_dir(settings)
+    (folder / "0123456789abcdef0123456789abcdef.png").write_bytes(PNG)  # a row that never committed
+    swept = await clean_receipts(settings)
+    assert swept.removed == ["0123456789abcdef0123456789abcdef.png"]
+    assert kept is not None and (folder / kept).is_file()
