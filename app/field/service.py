@@ -86,7 +86,10 @@ def aware(value: datetime) -> datetime:
 def slot(starts: datetime | None, ends: datetime | None, place: str, note: str) -> Slot:
     if starts is None or ends is None:
         raise FieldError(N_("Write when the intervention starts and ends."))
-    start, end = aware(starts), aware(ends)
+    try:
+        start, end = aware(starts), aware(ends)
+    except OverflowError:  # year 1 in Rome is before the first UTC instant
+        raise FieldError(N_("Choose a start in the future.")) from None
     if end <= start or end - start > MAX_LENGTH:
         raise FieldError(N_("The intervention must end after it starts, within 24 hours."))
     if start < now_utc():

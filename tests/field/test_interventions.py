@@ -134,7 +134,8 @@ async def test_bad_times_and_other_people_are_refused(client: httpx.AsyncClient,
     ticket = world["ticket"]
     await log_in(client, TECH)
     for start, end in [(local(3, 11), local(3, 10)), (local(-2, 9), local(-2, 10)), ("", local(3, 10)),
-                       ("domani", local(3, 10)), (local(3, 9), local(5, 9))]:
+                       ("domani", local(3, 10)), (local(3, 9), local(5, 9)), ("0001-01-01T00:00", local(3, 9)),
+                       (local(3, 9), "9999-12-31T23:59")]:
         answer = await plan(client, ticket.code, start, end)
         assert answer.status_code == 400, (start, end)
         assert Page(answer.text).alerts
