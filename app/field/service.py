@@ -56,6 +56,7 @@ SENTENCES: dict[str, str] = {  # the mail of each step, in the recipient's langu
     "done": N_("%(name)s marked the intervention from %(start)s to %(end)s as done."),
     "cancel": N_("%(name)s cancelled the intervention from %(start)s to %(end)s."),
 }
+STEP_REFUSED = N_("This intervention is %(state)s: that step is not possible now.")
 
 
 class FieldError(ValueError):
@@ -160,8 +161,7 @@ async def ticket_panel(user: User, ticket: Ticket) -> dict[str, object]:
 def _next_state(step: str, intervention: Intervention | None) -> InterventionState:
     sources, target = STEPS[step]
     if intervention is not None and intervention.state not in sources:
-        raise FieldError(N_("This intervention is %(state)s: that step is not possible now."),
-                         state=intervention.state.label.lower())
+        raise FieldError(STEP_REFUSED, state=intervention.state.label.lower())
     return target
 
 
@@ -187,6 +187,7 @@ async def _record_and_mail(settings: Settings, actor: User, ticket: Ticket, inte
     else:
         technician = await User.get(id=intervention.technician_id)
         recipients = [notify.Recipient(technician.email, technician.locale, technician.full_name)]
+
     def sentence() -> str:  # called while the mail renders, in its recipient's language
         return _(SENTENCES[step], name=actor.full_name, start=format_when(intervention.starts_at),
                  end=format_when(intervention.ends_at))
@@ -219,13 +220,11 @@ async def propose(settings: Settings, staff: User, ticket: Ticket, technician_id
 async def move(settings: Settings, staff: User, ticket: Ticket, intervention: Intervention, planned: Slot) -> None:
     """New times (and place, note): proposed again to the requester, whose move request is answered."""
     _check_ticket(staff, Action.PLAN_INTERVENTION, ticket)
-    state = _next_state("move", intervention)
+    _next_state("move", intervention)
     async with in_transaction():
         await _check_free(intervention.technician_id, planned.starts_at, planned.ends_at, intervention.id)
-        intervention.starts_at, intervention.ends_at, intervention.state = planned.starts_at, planned.ends_at, state
-        intervention.place, intervention.note, intervention.move_request = planned.place or intervention.place, \
-            planned.note, ""
-        await intervention.save()
+        await _save_step(intervention, "move", starts_at=planned.starts_at, ends_at=planned.ends_at,
+                         place=planned.place or intervention.place, note=planned.note, move_request="")
         await _record_and_mail(settings, staff, ticket, intervention, "move")
 
 
@@ -233,15 +232,25 @@ async def step(settings: Settings, user: User, ticket: Ticket, intervention: Int
                message: str = "") -> None:
     """confirm / ask_move (the requester side, ask_move with a message), done / cancel (technicians)."""
     _check_ticket(user, Action.PLAN_INTERVENTION if name in STAFF_STEPS else Action.ANSWER_INTERVENTION, ticket)
-    state = _next_state(name, intervention)
+    _next_state(name, intervention)
     if name == "ask_move" and not message:
         raise FieldError(N_("Write when would suit you better."))
     async with in_transaction():
-        intervention.state = state
-        if name == "ask_move":
-            intervention.move_request = message
-        await intervention.save(update_fields=["state", "move_request", "updated_at"])
+        await _save_step(intervention, name, **({"move_request": message} if name == "ask_move" else {}))
         await _record_and_mail(settings, user, ticket, intervention, name, message)
+
+
+async def _save_step(intervention: Intervention, name: str, **changes: object) -> None:
+    """Written only if the state is still one the step starts from: of two people answering at once, one wins."""
+    sources, target = STEPS[name]
+    moment = now_utc()
+    updated = await Intervention.filter(id=intervention.id, state__in=list(sources)).update(
+        state=target, updated_at=moment, **changes)
+    if updated == 0:
+        await intervention.refresh_from_db()
+        raise FieldError(STEP_REFUSED, state=intervention.state.label.lower())
+    for field, value in {"state": target, "updated_at": moment, **changes}.items():
+        setattr(intervention, field, value)
 
 
 async def default_place(ticket: Ticket) -> str:

@@ -147,3 +147,21 @@ async def test_bad_times_and_other_people_are_refused(client: httpx.AsyncClient,
     assert (await client.post(f"/tickets/{ticket.code}/interventions/{intervention.id}/confirm")).status_code == 404
     await intervention.refresh_from_db()
     assert intervention.state is InterventionState.PROPOSED
+
+
+async def test_a_step_the_state_does_not_allow_is_refused_with_the_state(client: httpx.AsyncClient, world) -> None:  # type: ignore[no-untyped-def]
+    ticket = world["ticket"]
+    await log_in(client, TECH)
+    await plan(client, ticket.code, local(6, 9), local(6, 10))
+    intervention = await Intervention.get(ticket_id=ticket.id)
+    early = await client.post(f"/tickets/{ticket.code}/interventions/{intervention.id}/done")
+    assert early.status_code == 400 and "proposto" in " ".join(Page(early.text).alerts)
+    assert (await client.post(f"/tickets/{ticket.code}/interventions/{intervention.id}/cancel")).status_code == 303
+    await log_in(client, "mario@valdora.example")
+    late = await client.post(f"/tickets/{ticket.code}/interventions/{intervention.id}/confirm")
+    assert late.status_code == 400 and "annullato" in " ".join(Page(late.text).alerts)
+    await intervention.refresh_from_db()
+    assert intervention.state is InterventionState.CANCELLED
+    # A cancelled intervention frees the technician's time.
+    await log_in(client, TECH)
+    assert (await plan(client, ticket.code, local(6, 9), local(6, 10))).status_code == 303
