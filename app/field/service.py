@@ -108,6 +108,11 @@ def clock(moment: datetime) -> str:
     return format_time(moment.astimezone(DISPLAY_TZ), format="short", locale=get_locale())
 
 
+def local_input(moment: datetime) -> str:
+    """An instant as a datetime-local input's value in Rome ("2026-12-05T09:30")."""
+    return moment.astimezone(DISPLAY_TZ).strftime("%Y-%m-%dT%H:%M")
+
+
 def receipts_dir(settings: Settings) -> Path:
     return settings.data_dir / "receipts"
 
@@ -152,6 +157,7 @@ async def ticket_panel(user: User, ticket: Ticket) -> dict[str, object]:
         "intervention_line": history_line,
         "clock": clock,
         "euro": euro,
+        "local_input": local_input,
         "InterventionState": InterventionState,
     }
 

@@ -99,7 +99,9 @@ async def test_asking_to_move_and_moving_proposes_it_again(client: httpx.AsyncCl
     assert "Meglio giovedì mattina" in text_of(smtp.mailbox.last_to(TECH))
 
     await log_in(client, TECH)
-    assert "Meglio giovedì mattina" in Page((await client.get(f"/tickets/{ticket.code}")).text).text
+    desk = (await client.get(f"/tickets/{ticket.code}")).text
+    assert "Meglio giovedì mattina" in Page(desk).text
+    assert f'name="starts_at" type="datetime-local" required value="{local(2, 14)}"' in desk  # the move form's start
     moved = await client.post(f"/tickets/{ticket.code}/interventions/{intervention.id}/move",
                               data={"starts_at": local(4, 9), "ends_at": local(4, 12)})
     assert moved.status_code == 303
