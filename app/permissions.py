@@ -54,6 +54,9 @@ class Action(StrEnum):
     SEE_ARTICLE_FEEDBACK = "see-article-feedback"
     READ_DOCUMENT = "read-document"
     DELETE_DOCUMENT = "delete-document"
+    SEE_CALENDAR = "see-calendar"  # the interventions' calendar and one's own iCalendar feed
+    PLAN_INTERVENTION = "plan-intervention"  # propose, move, finish, cancel an intervention; its expenses
+    ANSWER_INTERVENTION = "answer-intervention"  # the requester side confirms or asks to move one
 
 
 ANYONE = "anyone"
@@ -119,6 +122,9 @@ RULES: dict[Action, Rule] = {
     Action.SEE_ARTICLE_FEEDBACK: Rule(EDITORS),
     Action.READ_DOCUMENT: Rule(frozenset({ANYONE}), kb_access.can_read_document),
     Action.DELETE_DOCUMENT: Rule(frozenset({SIGNED_IN}), _deletes_document),
+    Action.SEE_CALENDAR: Rule(TECHNICIANS),
+    Action.PLAN_INTERVENTION: Rule(TECHNICIANS, _is_technician),
+    Action.ANSWER_INTERVENTION: Rule(frozenset({Role.REQUESTER}), _sees_ticket),
 }
 
 

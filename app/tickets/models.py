@@ -35,6 +35,7 @@ class EventKind(LabelledStrEnum):
     ATTACHMENT = "attachment"
     WORK = "work"
     DUPLICATE = "duplicate"
+    INTERVENTION = "intervention"
 
 
 attach_labels(
@@ -49,6 +50,7 @@ attach_labels(
         EventKind.ATTACHMENT: ("Allegato", "Attachment"),
         EventKind.WORK: ("Lavoro registrato", "Work logged"),
         EventKind.DUPLICATE: ("Duplicato", "Duplicate"),
+        EventKind.INTERVENTION: ("Intervento", "Intervention"),
     },
 )
 
