@@ -17,6 +17,7 @@ from tortoise.transactions import in_transaction
 from app.accounts.models import User
 from app.field.models import Expense, ExpenseKind, Intervention, InterventionState
 from app.i18n import DISPLAY_TZ, N_, _, format_when, get_locale
+from app.live.bus import ticket_changed as tell_live_pages
 from app.permissions import Action, allowed
 from app.settings import Settings
 from app.tickets import notify
@@ -220,6 +221,7 @@ async def propose(settings: Settings, staff: User, ticket: Ticket, technician_id
             ticket_id=ticket.id, technician_id=chosen, starts_at=planned.starts_at, ends_at=planned.ends_at,
             place=planned.place or await default_place(ticket), note=planned.note, state=_next_state("propose", None))
         await _record_and_mail(settings, staff, ticket, intervention, "propose")
+    await tell_live_pages(ticket.id)
     return intervention
 
 
@@ -232,6 +234,7 @@ async def move(settings: Settings, staff: User, ticket: Ticket, intervention: In
         await _save_step(intervention, "move", starts_at=planned.starts_at, ends_at=planned.ends_at,
                          place=planned.place or intervention.place, note=planned.note, move_request="")
         await _record_and_mail(settings, staff, ticket, intervention, "move")
+    await tell_live_pages(ticket.id)
 
 
 async def step(settings: Settings, user: User, ticket: Ticket, intervention: Intervention, name: str,
@@ -244,6 +247,7 @@ async def step(settings: Settings, user: User, ticket: Ticket, intervention: Int
     async with in_transaction():
         await _save_step(intervention, name, **({"move_request": message} if name == "ask_move" else {}))
         await _record_and_mail(settings, user, ticket, intervention, name, message)
+    await tell_live_pages(ticket.id)
 
 
 async def _save_step(intervention: Intervention, name: str, **changes: object) -> None:
