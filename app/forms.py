@@ -11,7 +11,7 @@ Domain models live in app/<domain>/forms.py, their limits taken from the Tortois
 
 import re
 from collections.abc import Mapping
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from enum import StrEnum
 from typing import Annotated, Any, Literal, TypeVar, get_origin
@@ -82,6 +82,7 @@ Count = Annotated[int, BeforeValidator(_ascii_integer), Field(ge=0, le=DB_INT_MA
 Id = Annotated[int, BeforeValidator(_ascii_integer), Field(ge=1, le=DB_INT_MAX)]
 OptionalId = Annotated[Id | None, BeforeValidator(_blank_is_none)]
 OptionalDate = Annotated[date | None, BeforeValidator(_blank_is_none)]
+OptionalDateTime = Annotated[datetime | None, BeforeValidator(_blank_is_none)]  # a datetime-local input's value
 Hours = Annotated[Decimal, BeforeValidator(_decimal_text), Field(ge=0, max_digits=15, decimal_places=6)]
 OptionalHours = Annotated[Hours | None, BeforeValidator(_blank_is_none)]
 Checkbox = Annotated[bool, BeforeValidator(lambda v: v in ("on", "1", "true", "yes"))]
@@ -174,6 +175,8 @@ MESSAGES: Mapping[str, str] = {
     "literal_error": N_("%(field)s: choose a value from the list."),
     "date_from_datetime_parsing": N_("%(field)s: write the date as YYYY-MM-DD."),
     "date_parsing": N_("%(field)s: write the date as YYYY-MM-DD."),
+    "datetime_parsing": N_("%(field)s: write the date and time as YYYY-MM-DDTHH:MM."),
+    "datetime_from_date_parsing": N_("%(field)s: write the date and time as YYYY-MM-DDTHH:MM."),
 }
 INVALID = N_("%(field)s: this value is not valid.")
 

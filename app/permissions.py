@@ -56,6 +56,9 @@ class Action(StrEnum):
     DELETE_DOCUMENT = "delete-document"
     MANAGE_CONTRACTS = "manage-contracts"  # SLA plans and service contracts
     SEE_CONTRACTS = "see-contracts"  # a company's contracts and balances: its own people and staff
+    SEE_CALENDAR = "see-calendar"  # the interventions' calendar and one's own iCalendar feed
+    PLAN_INTERVENTION = "plan-intervention"  # propose, move, finish, cancel an intervention; its expenses
+    ANSWER_INTERVENTION = "answer-intervention"  # the requester side confirms or asks to move one
 
 
 ANYONE = "anyone"
@@ -127,6 +130,9 @@ RULES: dict[Action, Rule] = {
     Action.DELETE_DOCUMENT: Rule(frozenset({SIGNED_IN}), _deletes_document),
     Action.MANAGE_CONTRACTS: Rule(frozenset({Role.ADMIN})),
     Action.SEE_CONTRACTS: Rule(frozenset({Role.REQUESTER, *STAFF}), _sees_contracts),
+    Action.SEE_CALENDAR: Rule(TECHNICIANS),
+    Action.PLAN_INTERVENTION: Rule(TECHNICIANS, _is_technician),
+    Action.ANSWER_INTERVENTION: Rule(frozenset({Role.REQUESTER}), _sees_ticket),
 }
 
 

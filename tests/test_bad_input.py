@@ -5,6 +5,8 @@ writes nothing. Then one test for each defect of issue 12."""
 
 import itertools
 import shutil
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
 
 import httpx
 from pydantic import BaseModel
@@ -34,6 +36,8 @@ from app.admin.forms import (
 from app.api.forms import TokenForm
 from app.canned.forms import CannedForm, InsertQuery
 from app.contracts.forms import CompanyPlanForm, ContractForm, PlanForm
+from app.field.forms import AnswerForm, CalendarQuery, ExpenseForm, FeedForm, InterventionForm
+from app.field.models import Expense, ExpenseKind, Intervention
 from app.inbound.forms import InboundQuery
 from app.insights.forms import OpenQuery, ReportQuery, SolvedForm, TableQuery
 from app.kb.forms import (
@@ -127,6 +131,14 @@ READS: dict[str, tuple[type[BaseModel], ...]] = {
     "/admin/sla-plans": (), "/admin/sla-plans/new": (PlanForm,), "/admin/sla-plans/{plan_id:id}": (PlanForm,),
     "/admin/sla-plans/company-default": (CompanyPlanForm,), "/admin/contracts": (),
     "/admin/contracts/new": (ContractForm,), "/admin/contracts/{contract_id:id}": (ContractForm,),
+    "/tickets/{ref}/interventions": (InterventionForm,), **{
+        f"/tickets/{{ref}}/interventions/{{intervention_id:id}}/{step}": (AnswerForm,)
+        for step in ("done", "cancel", "confirm", "ask-move")},
+    "/tickets/{ref}/interventions/{intervention_id:id}/move": (InterventionForm,),
+    "/tickets/{ref}/interventions/{intervention_id:id}/expenses": (ExpenseForm,),
+    "/tickets/{ref}/expenses/{expense_id:id}/delete": (), "/tickets/{ref}/expenses/{expense_id:id}/receipt": (),
+    "/tickets/{ref}/intervention-form.pdf": (), "/field/calendar": (CalendarQuery,), "/field/feed": (FeedForm,),
+    "/field/ical/{token}": (),
     "/admin/ticket-lists": (ListsForm,), "/tickets/{ref}/rating": (RatingForm,), "/rating/{token}": (RatingForm,), "/tickets/{ref}/similar": (), "/tickets/{ref}/promote": (PromoteForm,),
 }
 
@@ -141,6 +153,7 @@ def _path_values(w: World, requester_id: int) -> dict[str, str]:
             "event_id": "1", "token": "sometoken", "name": "mail.eml", "slug": "accesso-pubblico", "key": "generale",
             "tag": "accesso", "path": "image.png", "endpoint_id": "1", "reply_id": "1", "token_id": "1",
             "rest": "unknown", "plan_id": "1", "contract_id": "1"}
+            "rest": "unknown", "intervention_id": "1", "expense_id": "1"}
 
 
 def _fill(path: str, values: dict[str, str]) -> str:
@@ -182,6 +195,7 @@ def _routes(app: Starlette) -> list[tuple[str, str]]:
 async def test_every_route_answers_bad_input_without_a_server_error(client: httpx.AsyncClient, app: Starlette,
                                                                   settings: Settings) -> None:
     world = await _world(settings)
+    await _intervention_with_expense(world)
     values = _path_values(world, (await User.get(email=EMAILS["requester"])).id)
     routes = _routes(app)
     assert {path for path, _method in routes} == set(READS), "READS must name what every route reads"
@@ -216,7 +230,20 @@ async def test_every_route_answers_bad_input_without_a_server_error(client: http
 UNREACHED = {
     "/tickets/{ref}/rating": "only the requester of a closed ticket rates it: tests/tickets/test_rating.py",
     "/rating/{token}": "only a signed link of the auto-close mail opens it: tests/tickets/test_rating.py",
+    **{f"/tickets/{{ref}}/interventions/{{intervention_id:id}}/{step}":
+       "the requester side answers; the walk's requester is signed out by then: tests/field/test_interventions.py"
+       for step in ("confirm", "ask-move")},
 }
+
+
+async def _intervention_with_expense(w: World) -> None:
+    """Intervention 1 and expense 1 on the solved ticket (the routes' ref), so their forms are reached."""
+    technician = await User.get(email=EMAILS["technician"])
+    start = datetime.now(UTC) + timedelta(days=30)
+    intervention = await Intervention.create(ticket_id=w.solved.id, technician_id=technician.id, starts_at=start,
+                                             ends_at=start + timedelta(hours=1))
+    await Expense.create(intervention_id=intervention.id, kind=ExpenseKind.MEAL, amount=Decimal("10"),
+                         created_by_id=technician.id)
 
 
 def _can_be_wrong(path: str) -> bool:

@@ -137,6 +137,11 @@ def pages(w: World) -> list[Expect]:
         Expect(f"/tickets/{code}", SEES_TICKET),
         Expect(f"/tickets/{code}/print", SEES_TICKET),
         Expect(f"/tickets/{code}/similar", SEES_TICKET),
+        Expect(f"/tickets/{code}/intervention-form.pdf", SEES_TICKET),
+        Expect("/field/calendar", TECHNICIANS),
+        Expect("/field/calendar?view=week", TECHNICIANS),
+        Expect("/field/feed", TECHNICIANS),
+        Expect("/field/ical/cal_unknown", frozenset(), visitor="404"),  # only a live secret opens a feed
         Expect(f"/tickets/{code}/attachments/{w.attachment.id}", SEES_TICKET),
         Expect(f"/tickets/{solved}/promote", TECHNICIANS | EDITORS),
         Expect("/kb", EVERYONE, visitor="404"),

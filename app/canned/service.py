@@ -4,8 +4,10 @@ import re
 from collections.abc import Mapping
 
 from tortoise.expressions import Q
+from tortoise.transactions import in_transaction
 
 from app.accounts.models import User
+from app.audit import service as audit
 from app.canned.models import CannedReply
 from app.i18n import N_
 
@@ -61,11 +63,26 @@ def _checked(title: str, body: str) -> tuple[str, str]:
 
 async def save_reply(user: User, title: str, body: str, shared: bool, reply: CannedReply | None = None) -> CannedReply:
     title, body = _checked(title, body)
+    created = reply is None
     reply = reply or CannedReply()
+    before = {} if created else _audited(reply)
     reply.title, reply.body, reply.owner_id = title, body, None if shared else user.id
-    await reply.save()
+    async with in_transaction():
+        await reply.save()
+        await audit.record(user, "canned.create" if created else "canned.update", f"canned:{reply.id}", title,
+                           changed=audit.changed_fields(before, _audited(reply)))
     return reply
 
 
+def _audited(reply: CannedReply) -> dict[str, object]:
+    return {"title": reply.title, "body": reply.body, "shared": reply.owner_id is None}
+
+
 async def delete_reply(user: User, reply_id: int) -> bool:
-    return await CannedReply.filter(_visible(user), id=reply_id).delete() > 0
+    async with in_transaction():
+        reply = await CannedReply.filter(_visible(user), id=reply_id).first()
+        if reply is None:
+            return False
+        await reply.delete()
+        await audit.record(user, "canned.delete", f"canned:{reply_id}", reply.title)
+    return True

@@ -8,8 +8,10 @@ from datetime import UTC, datetime
 from typing import Any
 
 from app.accounts.models import Session, User, UserStatus
+from app.field.service import history_line
 from app.tickets.access import can_see
 from app.tickets.detail import (
+    REQUESTER_HISTORY,
     NumberedComment,
     field_changes,
     sees_internal,
@@ -18,7 +20,7 @@ from app.tickets.detail import (
 )
 from app.tickets.models import EventKind, Ticket, TicketEvent
 
-REQUESTER_KINDS = (EventKind.COMMENT, EventKind.STATUS)
+REQUESTER_KINDS = (EventKind.COMMENT, *REQUESTER_HISTORY)
 BATCH = 50
 
 Render = Callable[[str, dict[str, Any]], str]
@@ -59,7 +61,7 @@ async def events_after(user: User, ticket: Ticket, after: int, render: Render) -
                 found.append(LiveEvent(event.id, "comment", html))
             continue
         html = render("tickets/_history_row.html", {"e": event, "EventKind": EventKind, "status_label": status_label,
-                                                     "field_changes": field_changes})
+                                                     "field_changes": field_changes, "intervention_line": history_line})
         found.append(LiveEvent(event.id, "status" if event.kind is EventKind.STATUS else "changed", html))
     return found
 

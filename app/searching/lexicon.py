@@ -9,8 +9,10 @@ from dataclasses import dataclass
 
 from search.engine import SearchEngine
 from search.lexicon import DEFAULT_SYNONYMS, ENGLISH_STOP_WORDS, ITALIAN_STOP_WORDS, Lexicon
+from tortoise.transactions import in_transaction
 
 from app.accounts.models import User
+from app.audit import service as audit
 from app.i18n import N_
 from app.searching.models import LEXICON_ROW_ID, SearchLexicon
 
@@ -118,20 +120,34 @@ def parse_stop_words(text: str) -> list[str]:
 # -- saving and applying -----------------------------------------------------------------------------
 
 
-async def save_lexicon(groups: Groups, stop_words: StopWords, editor: User | None) -> StoredLexicon:
-    row = await SearchLexicon.get_or_none(id=LEXICON_ROW_ID)
+async def save_lexicon(groups: Groups, stop_words: StopWords, editor: User | None,
+                       action: str = "lexicon.update") -> StoredLexicon:
+    """Save the lexicon and its audit entry in one transaction."""
     clean = {language: stop_words.get(language, []) for language in LANGUAGES}
-    if row is None:
-        row = await SearchLexicon.create(id=LEXICON_ROW_ID, synonyms=groups, stop_words=clean, updated_by=editor)
-    else:
-        row.synonyms, row.stop_words, row.version, row.updated_by = groups, clean, row.version + 1, editor
-        await row.save()
+    async with in_transaction():
+        row = await SearchLexicon.get_or_none(id=LEXICON_ROW_ID)
+        before = default_lexicon() if row is None else StoredLexicon(row.synonyms, row.stop_words, row.version)
+        if row is None:
+            row = await SearchLexicon.create(id=LEXICON_ROW_ID, synonyms=groups, stop_words=clean, updated_by=editor)
+        else:
+            row.synonyms, row.stop_words, row.version, row.updated_by = groups, clean, row.version + 1, editor
+            await row.save()
+        await audit.record(editor, action, "lexicon", f"v{row.version}",
+                           changed=audit.changed_fields(_counts(before.groups, before.stop_words),
+                                                        _counts(groups, clean)),
+                           synonyms_added=[g for g in groups if g not in before.groups],
+                           synonyms_removed=[g for g in before.groups if g not in groups])
     return StoredLexicon(groups, clean, row.version, editor.full_name if editor else "")
+
+
+def _counts(groups: Groups, stop_words: StopWords) -> dict[str, int]:
+    """What the audit log compares: the entire lists would bury the change in hundreds of words."""
+    return {"synonym_groups": len(groups), **{f"stop_words_{code}": len(stop_words.get(code, [])) for code in LANGUAGES}}
 
 
 async def reset_lexicon(editor: User | None) -> StoredLexicon:
     defaults = default_lexicon()
-    return await save_lexicon(defaults.groups, defaults.stop_words, editor)
+    return await save_lexicon(defaults.groups, defaults.stop_words, editor, action="lexicon.reset")
 
 
 async def apply_lexicon(engine: SearchEngine, force: bool = False) -> None:

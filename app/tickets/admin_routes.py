@@ -3,6 +3,7 @@
 from starlette.requests import Request
 from starlette.responses import Response
 
+from app.auth import require_user
 from app.forms import InvalidInput, parse, typed
 from app.i18n import N_, _
 from app.tickets import lists
@@ -29,16 +30,17 @@ async def ticket_lists(request: Request) -> Response:
     typed_values = typed(ListsForm, form)
     try:
         posted = parse(ListsForm, form)
+        admin = require_user(request)
         if posted.action == "add":
-            await lists.add_list_entry(posted.kind, posted.name, posted.name_en)
+            await lists.add_list_entry(admin, posted.kind, posted.name, posted.name_en)
         elif posted.action == "rename" and posted.id is not None:
-            await lists.rename_list_entry(posted.kind, posted.id, posted.name, posted.name_en)
+            await lists.rename_list_entry(admin, posted.kind, posted.id, posted.name, posted.name_en)
         elif posted.action == "toggle" and posted.id is not None:
-            await lists.toggle_list_entry(posted.kind, posted.id)
+            await lists.toggle_list_entry(admin, posted.kind, posted.id)
         elif posted.action == "add_closure":
-            await lists.add_closure(posted.day, posted.reason)
+            await lists.add_closure(admin, posted.day, posted.reason)
         elif posted.action == "remove_closure" and posted.id is not None:
-            await lists.remove_closure(posted.id)
+            await lists.remove_closure(admin, posted.id)
         else:
             raise TicketError(N_("Unknown list."))
     except (InvalidInput, TicketError) as error:

@@ -9,6 +9,7 @@ from tortoise.queryset import QuerySet
 
 from app.accounts.models import User
 from app.canned.service import replies_for
+from app.field.service import ticket_panel as field_panel
 from app.i18n import N_, _
 from app.permissions import Action, allowed
 from app.tickets import service
@@ -85,6 +86,10 @@ def duration(value: timedelta | None) -> str:
     return _("%(hours)s h %(minutes)s min", hours=minutes // 60, minutes=minutes % 60)
 
 
+# What a requester is shown of the history (comments are listed apart); staff see every row.
+REQUESTER_HISTORY = (EventKind.CREATED, EventKind.STATUS, EventKind.INTERVENTION)
+
+
 def sees_internal(user: User, ticket: Ticket) -> bool:
     return allowed(user, Action.READ_INTERNAL_NOTES, ticket)
 
@@ -129,7 +134,7 @@ async def detail_context(user: User, ticket: Ticket) -> dict[str, Any]:
         # The listed facts only: an attachment's extracted text (up to 100,000 characters) is for the index.
         "attachments": await visible_attachments(user, ticket).order_by("id").values(
             "id", "original_name", "size", "created_at", "internal", uploader="uploaded_by__full_name"),
-        "events": [e for e in events if staff or e.kind in (EventKind.CREATED, EventKind.STATUS)],
+        "events": [e for e in events if staff or e.kind in REQUESTER_HISTORY],
         "live_after": events[-1].id if events else 0,
         "clocks": clock.clocks(ticket, clock.changes_of(events), cal, now),
         "round_the_clock": plans.is_round_the_clock(ticket.sla_plan),
@@ -151,6 +156,7 @@ async def detail_context(user: User, ticket: Ticket) -> dict[str, Any]:
         "can_rate": allowed(user, Action.RATE_TICKET, ticket),
         "scores": SCORES,
     }
+    context.update(await field_panel(user, ticket))
     if allowed(user, Action.WORK_TICKET, ticket):
         context["canned_replies"] = await replies_for(user)
     if staff:

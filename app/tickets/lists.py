@@ -2,9 +2,11 @@
 
 from datetime import date
 
-from app.i18n import N_
 from tortoise.transactions import in_transaction
 
+from app.audit import service as audit
+from app.accounts.models import User
+from app.i18n import N_
 from app.searching.outbox import enqueue
 from app.tickets.models import Category, Closure, Product, Ticket
 from app.tickets.service import SEARCH_SOURCE, TicketError
@@ -26,13 +28,15 @@ async def _check_names(model: type[Category] | type[Product], name: str, entry_i
         raise TicketError(N_("This name is already in the list."))
 
 
-async def add_list_entry(kind: str, name: str, name_en: str = "") -> None:
+async def add_list_entry(admin: User, kind: str, name: str, name_en: str = "") -> None:
     model = _model(kind)
     await _check_names(model, name)
-    await model.create(name=name, name_en=name_en)
+    async with in_transaction():
+        entry = await model.create(name=name, name_en=name_en)
+        await audit.record(admin, f"{kind}.create", f"{kind}:{entry.id}", name, name_en=name_en)
 
 
-async def rename_list_entry(kind: str, entry_id: int, name: str, name_en: str) -> None:
+async def rename_list_entry(admin: User, kind: str, entry_id: int, name: str, name_en: str) -> None:
     """New names for an entry; its tickets are indexed again, since search shows and filters by the name."""
     model = _model(kind)
     entry = await model.get_or_none(id=entry_id)
@@ -40,28 +44,40 @@ async def rename_list_entry(kind: str, entry_id: int, name: str, name_en: str) -
         raise TicketError(N_("Unknown list."))
     await _check_names(model, name, entry.id)
     async with in_transaction():
+        changed = audit.changed_fields({"name": entry.name, "name_en": entry.name_en}, {"name": name, "name_en": name_en})
         entry.name, entry.name_en = name, name_en
         await entry.save(update_fields=["name", "name_en"])
+        await audit.record(admin, f"{kind}.update", f"{kind}:{entry.id}", name, changed=changed)
         for ticket_id in await Ticket.filter(**{f"{kind}_id": entry.id}).values_list("id", flat=True):
             await enqueue(SEARCH_SOURCE, ticket_id)
 
 
-async def toggle_list_entry(kind: str, entry_id: int) -> None:
+async def toggle_list_entry(admin: User, kind: str, entry_id: int) -> None:
     """Entries are switched off rather than deleted, so old tickets keep their category and product."""
     entry = await _model(kind).get_or_none(id=entry_id)
     if entry is None:
         raise TicketError(N_("Unknown list."))
     entry.active = not entry.active
-    await entry.save(update_fields=["active"])
+    async with in_transaction():
+        await entry.save(update_fields=["active"])
+        await audit.record(admin, f"{kind}.{'enable' if entry.active else 'disable'}", f"{kind}:{entry.id}", entry.name)
 
 
-async def add_closure(day: date | None, reason: str) -> None:
+async def add_closure(admin: User, day: date | None, reason: str) -> None:
     if day is None:
         raise TicketError(N_("Dates must be written as YYYY-MM-DD."))
     if await Closure.exists(day=day):
         raise TicketError(N_("This day is already a closure."))
-    await Closure.create(day=day, reason=reason)
+    async with in_transaction():
+        closure = await Closure.create(day=day, reason=reason)
+        await audit.record(admin, "closure.create", f"closure:{closure.id}", day.isoformat(), reason=reason)
 
 
-async def remove_closure(closure_id: int) -> None:
-    await Closure.filter(id=closure_id).delete()
+async def remove_closure(admin: User, closure_id: int) -> None:
+    async with in_transaction():
+        closure = await Closure.get_or_none(id=closure_id)
+        if closure is None:
+            return
+        await closure.delete()
+        await audit.record(admin, "closure.delete", f"closure:{closure_id}", closure.day.isoformat(),
+                           reason=closure.reason)

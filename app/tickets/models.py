@@ -36,6 +36,7 @@ class EventKind(LabelledStrEnum):
     ATTACHMENT = "attachment"
     WORK = "work"
     DUPLICATE = "duplicate"
+    INTERVENTION = "intervention"
 
 
 attach_labels(
@@ -50,6 +51,7 @@ attach_labels(
         EventKind.ATTACHMENT: ("Allegato", "Attachment"),
         EventKind.WORK: ("Lavoro registrato", "Work logged"),
         EventKind.DUPLICATE: ("Duplicato", "Duplicate"),
+        EventKind.INTERVENTION: ("Intervento", "Intervention"),
     },
 )
 

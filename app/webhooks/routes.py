@@ -47,7 +47,7 @@ async def toggle_endpoint(request: Request) -> Response:
         active = parse(ActiveForm, await read_form(request)).active == "1"
     except InvalidInput:
         raise HTTPException(status_code=400) from None
-    if not await service.set_active(request.path_params["endpoint_id"], active):
+    if not await service.set_active(require_user(request), request.path_params["endpoint_id"], active):
         raise HTTPException(status_code=404)
     flash(request, _("Endpoint enabled.") if active else _("Endpoint disabled: nothing more is sent to it."),
           "success")

@@ -4,7 +4,10 @@ import secrets
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
+from tortoise.transactions import in_transaction
+
 from app.accounts.models import User
+from app.audit import service as audit
 from app.i18n import N_
 from app.webhooks.events import endpoints_changed
 from app.webhooks.models import (
@@ -39,16 +42,25 @@ async def create_endpoint(admin: User, url: str, events: list[str], description:
     if not chosen:
         raise WebhookError(N_("Choose at least one event."))
     secret = "whsec_" + secrets.token_urlsafe(32)
-    endpoint = await WebhookEndpoint.create(url=check_url(url), events=chosen, description=description.strip()[:200],
-                                            secret=secret, created_by_id=admin.id)
+    async with in_transaction():
+        endpoint = await WebhookEndpoint.create(url=check_url(url), events=chosen,
+                                                description=description.strip()[:200], secret=secret,
+                                                created_by_id=admin.id)
+        await audit.record(admin, "webhook.create", f"webhook:{endpoint.id}", endpoint.url, events=chosen)
     await endpoints_changed()
     return NewEndpoint(endpoint, secret)
 
 
-async def set_active(endpoint_id: int, active: bool) -> bool:
-    changed = await WebhookEndpoint.filter(id=endpoint_id).update(active=active) > 0
+async def set_active(admin: User, endpoint_id: int, active: bool) -> bool:
+    async with in_transaction():
+        endpoint = await WebhookEndpoint.get_or_none(id=endpoint_id)
+        if endpoint is None:
+            return False
+        await WebhookEndpoint.filter(id=endpoint_id).update(active=active)
+        await audit.record(admin, "webhook.enable" if active else "webhook.disable", f"webhook:{endpoint_id}",
+                           endpoint.url)
     await endpoints_changed()
-    return changed
+    return True
 
 
 @dataclass(frozen=True)

@@ -1,13 +1,14 @@
 """What the layout and accessibility tests share: a world with one person per role, logging in, axe-core."""
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
 from playwright.async_api import Page, expect
 
+from app.field.models import Expense, ExpenseKind, Intervention
 from app.settings import Settings
 from app.tickets import service
 from app.tickets.models import WorkKind
@@ -52,6 +53,10 @@ async def make_world(settings: Settings) -> World:
     ticket = await open_ticket(settings, mario, title="Stampa cedolini bloccata")
     await move(settings, tech, ticket, Event.TAKE_IN_CHARGE)
     await service.log_work(tech, ticket, service.local_today(), Decimal(2), "Verifica", WorkKind.CONTRACT, contract.id)
+    start = datetime.now(UTC).replace(minute=0, second=0, microsecond=0) + timedelta(days=2)
+    visit = await Intervention.create(ticket_id=ticket.id, technician_id=tech.id, starts_at=start,
+                                      ends_at=start + timedelta(hours=2), place="Piazza del Municipio 1, Valdora")
+    await Expense.create(intervention_id=visit.id, kind=ExpenseKind.KM, amount=Decimal("23.40"), created_by_id=tech.id)
     solved = await open_ticket(settings, mario, title="Timbratura di marzo mancante",
                                description="La timbratura del 3 marzo non compare.")
     await move(settings, tech, solved, Event.TAKE_IN_CHARGE, Event.RESOLVE, resolution="Timbratura aggiunta a mano.")
@@ -68,7 +73,8 @@ def pages(role: str, world: World) -> list[str]:
                       "/search?q=cedolini", "/kb", f"/kb/{world.article}", "/documents", "/company", "/preferences",
                       "/kb/suggest", "/accessibility"],
         "technician": ["/", "/tickets/queues", "/tickets", ticket, "/tickets/new", "/insights/dashboard",
-                       "/search?q=cedolini", "/documents/new"],
+                       "/search?q=cedolini", "/documents/new", "/field/calendar", "/field/calendar?view=week",
+                       "/field/feed"],
         "editor": ["/", "/kb/editor", "/kb/editor/new", "/insights/search", ticket, f"/tickets/{world.solved}/promote"],
         "admin": ["/", "/admin/users", "/admin/users/new", "/admin/companies", "/admin/companies/new", "/admin/mail",
                   "/admin/search", "/admin/ticket-lists", "/admin/sla-plans", "/admin/sla-plans/new", "/admin/contracts",

@@ -133,3 +133,14 @@ async def test_sigterm_stops_a_server_with_open_streams(settings: Settings, db: 
     # uvicorn re-raises the SIGTERM it handled once it has shut the application down.
     assert process.returncode == -signal.SIGTERM
     assert process.stdout is not None and b"Application shutdown complete" in process.stdout.read()
+
+
+async def test_a_planned_intervention_reaches_the_requesters_open_page(server: str, settings: Settings) -> None:
+    from tests.field.test_interventions import local, plan
+
+    ticket, mario, tech = await _ticket(settings)
+    async with signed_in(server, mario.email) as requester, signed_in(server, tech.email) as technician, \
+            stream(requester, f"/tickets/{ticket.code}/events") as mine:
+        assert (await plan(technician, ticket.code, local(3, 9), local(3, 11))).status_code == 303
+        planned = await mine.next()
+        assert planned.name == "changed" and "Intervento" in Page(planned.data).text

@@ -5,7 +5,7 @@ from tortoise.fields.base import OnDelete
 from tortoise import fields
 
 class Migration(migrations.Migration):
-    dependencies = [('accounts', '0002_sessions_and_rate_limits'), ('contracts', '0001_initial'), ('tickets', '0007_ticket_rating')]
+    dependencies = [('accounts', '0002_sessions_and_rate_limits'), ('contracts', '0001_initial'), ('tickets', '0008_event_kind_intervention')]
 
     initial = False
 
