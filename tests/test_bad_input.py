@@ -152,8 +152,7 @@ def _path_values(w: World, requester_id: int) -> dict[str, str]:
             "document_id": str(w.alfa_file), "company_id": "1", "user_id": str(requester_id), "session_id": "1",
             "event_id": "1", "token": "sometoken", "name": "mail.eml", "slug": "accesso-pubblico", "key": "generale",
             "tag": "accesso", "path": "image.png", "endpoint_id": "1", "reply_id": "1", "token_id": "1",
-            "rest": "unknown", "plan_id": "1", "contract_id": "1"}
-            "rest": "unknown", "intervention_id": "1", "expense_id": "1"}
+            "rest": "unknown", "intervention_id": "1", "expense_id": "1", "plan_id": "1", "contract_id": "1"}
 
 
 def _fill(path: str, values: dict[str, str]) -> str:
