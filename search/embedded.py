@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+import functools
 import os
 import re
 import shutil
@@ -502,7 +503,7 @@ class EmbeddedEngine:
         doc = SearchDocument.from_json(raw)
         language = text_language(doc.language)
         if language not in matchers:
-            matchers[language] = Matcher(plan, lambda word: stem(word, language))
+            matchers[language] = matcher_for(plan, language)
         matcher = matchers[language]
         title_html = _marked(doc.title, matcher)
         snippet_html = self._snippet(doc, query, matcher)
@@ -593,6 +594,13 @@ def _schema_of(generation: str) -> int:
     """The schema version a generation's name starts with (v5-000003 → 5); 0 for anything else."""
     match = GENERATION.fullmatch(generation)
     return int(match.group(1)) if match else 0
+
+
+@functools.lru_cache(maxsize=64)
+def matcher_for(plan: QueryPlan, language: str) -> Matcher:
+    """Kept across queries: a popular question highlights the same documents again, and the verdicts on their
+    words are most of a snippet's cost. Threads may share one; at worst a verdict is computed twice."""
+    return Matcher(plan, lambda word: stem(word, language))
 
 
 def finished_words(query: SearchQuery) -> str:

@@ -2,9 +2,9 @@
 
 Erasure anonymises rather than deletes: tickets stay (the company's records, the search index's solved
 cases), but the person's name, email address and phone numbers are replaced wherever they were written
-(tickets, comments, extracted attachment text, the audit log), the account can no longer sign in, its
-sessions, tokens (API tokens too) and mails are deleted, the mails received from the person lose sender and
-subject, and every touched ticket is queued for the index again.
+(tickets, comments, extracted attachment text, interventions and expenses, the audit log), the account can no
+longer sign in, its sessions, tokens (API tokens and calendar feeds too) and mails are deleted, the mails
+received from the person lose sender and subject, and every touched ticket is queued for the index again.
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ from app.accounts.models import AccountToken, Session, User, UserStatus
 from app.api.models import ApiToken
 from app.audit.models import AuditEntry
 from app.audit.service import record
+from app.field.models import CalendarFeed, Expense, Intervention
 from app.inbound.models import InboundMessage
 from app.mail.models import OutgoingMail
 from app.searching.outbox import enqueue
@@ -59,6 +60,12 @@ async def export_person(user: User) -> dict[str, Any]:
                   for m in await OutgoingMail.filter(recipient=user.email).order_by("id")],
         "received_mails": [{"subject": m.subject, "received_at": _when(m.received_at), "outcome": m.outcome.value}
                            for m in await InboundMessage.filter(sender=user.email).order_by("id")],
+        "interventions": [{"ticket": i.ticket.code, "starts_at": _when(i.starts_at), "ends_at": _when(i.ends_at),
+                           "place": i.place, "state": i.state.value, "note": i.note, "move_request": i.move_request}
+                          for i in await Intervention.filter(Q(technician_id=user.id) | Q(ticket__requester_id=user.id))
+                          .select_related("ticket").order_by("id")],
+        "expenses": [{"kind": e.kind.value, "amount": str(e.amount), "note": e.note, "created_at": _when(e.created_at)}
+                     for e in await Expense.filter(created_by_id=user.id).order_by("id")],
         "api_tokens": [{"name": t.name, "prefix": t.prefix, "scopes": t.scopes, "created_at": _when(t.created_at),
                         "last_used_at": _when(t.last_used_at)} for t in await ApiToken.filter(user_id=user.id)],
         "audit": [{"at": _when(e.at), "action": e.action, "target": e.target, "summary": e.summary}
@@ -107,6 +114,7 @@ async def erase_person(actor: User, user: User) -> dict[str, int]:
             await attachment.save(update_fields=["text", "original_name"])
             touched.add(attachment.ticket_id)
             counts["attachments"] += 1
+        counts["interventions"], counts["expenses"] = await _scrub_field_work(identifiers)
         counts["tickets"] = len(touched)
         counts["mails"] = await OutgoingMail.filter(recipient=user.email).delete()
         # kept, without who and what, under their Message-ID: a mail read again is still known as done
@@ -114,12 +122,29 @@ async def erase_person(actor: User, user: User) -> dict[str, int]:
         counts["sessions"] = await Session.filter(user_id=user.id).delete()
         await AccountToken.filter(user_id=user.id).delete()
         await ApiToken.filter(user_id=user.id).delete()
+        await CalendarFeed.filter(technician_id=user.id).delete()
         await _anonymise_account(user)
         await AuditEntry.filter(actor_id=user.id).update(actor_name=user.full_name)
         for ticket_id in sorted(touched):
             await enqueue(SEARCH_SOURCE, ticket_id)
         await record(actor, "person.erase", f"user:{user.id}", "Personal data erased", **counts)
     return counts
+
+
+async def _scrub_field_work(identifiers: list[str]) -> tuple[int, int]:
+    """Interventions' places, notes and move requests, and expenses' notes and receipt names, that name the
+    person; how many of each were changed."""
+    interventions = await Intervention.filter(_mentions(("place", "note", "move_request"), identifiers))
+    for intervention in interventions:
+        for name in ("place", "note", "move_request"):
+            setattr(intervention, name, scrubbed(getattr(intervention, name), identifiers))
+        await intervention.save(update_fields=["place", "note", "move_request"])
+    expenses = await Expense.filter(_mentions(("note", "receipt_original_name"), identifiers))
+    for expense in expenses:
+        expense.note = scrubbed(expense.note, identifiers)
+        expense.receipt_original_name = scrubbed(expense.receipt_original_name, identifiers)
+        await expense.save(update_fields=["note", "receipt_original_name"])
+    return len(interventions), len(expenses)
 
 
 async def _anonymise_account(user: User) -> None:

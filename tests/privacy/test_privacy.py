@@ -115,3 +115,35 @@ async def test_the_audit_log_lists_searches_and_filters_entries(client: httpx.As
     assert "<code>person.erase</code>" not in nothing and "<code>person.export</code>" not in nothing
     assert "<code>person.erase</code>" in (await client.get("/admin/audit", params={"q": f"user:{mario.id}"})).text
     assert (await client.get("/admin/audit", params={"page": "²"})).status_code == 200
+
+
+async def test_interventions_and_expenses_are_exported_and_lose_the_person_on_erasure(
+    client: httpx.AsyncClient, settings: Settings,
+) -> None:
+    from datetime import timedelta
+    from decimal import Decimal
+
+    from app.field.models import CalendarFeed, Expense, ExpenseKind, Intervention
+    from app.privacy.service import erase_person, export_person
+
+    _company, mario, _laura, tech = await people()
+    ticket = await open_ticket(settings, mario)
+    start = service.now_utc() + timedelta(days=2)
+    visit = await Intervention.create(ticket_id=ticket.id, technician_id=tech.id, starts_at=start,
+                                      ends_at=start + timedelta(hours=2), place="Casa di Mario Rossi",
+                                      note="Chiedere di Mario Rossi", move_request="Mario Rossi preferisce giovedì")
+    await Expense.create(intervention=visit, kind=ExpenseKind.MEAL, amount=Decimal("12.50"),
+                         note="Pranzo con Mario Rossi", created_by_id=tech.id)
+    await CalendarFeed.create(technician_id=tech.id, token_hash="a" * 64)
+    exported = await export_person(mario)
+    assert [i["move_request"] for i in exported["interventions"]] == ["Mario Rossi preferisce giovedì"]
+    assert [e["note"] for e in (await export_person(tech))["expenses"]] == ["Pranzo con Mario Rossi"]
+
+    admin = await make_user("admin@sportello.example", is_admin=True, full_name="Ada Admin")
+    counts = await erase_person(admin, mario)
+    assert (counts["interventions"], counts["expenses"]) == (1, 1)
+    kept = await Intervention.get(id=visit.id)
+    written = " ".join([kept.place, kept.note, kept.move_request, (await Expense.get(intervention_id=visit.id)).note])
+    assert "Mario" not in written and "giovedì" in kept.move_request  # the visit stays, without the person
+    await erase_person(admin, tech)
+    assert await CalendarFeed.filter(technician_id=tech.id).count() == 0
