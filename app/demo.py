@@ -68,7 +68,9 @@ async def load_demo() -> DemoLogins:
         roles = ", ".join(sorted(role.value for role in user.roles))
         where = f" — {values['company'].name}" if values["company"] else ""
         accounts.append((user.email, f"{user.full_name} ({roles}){where}"))
+    from app.contracts.demo import load_demo_contracts
     from app.tickets.demo import load_demo_tickets
 
+    await load_demo_contracts()
     await load_demo_tickets()
     return DemoLogins(DEMO_PASSWORD, accounts)

@@ -54,6 +54,8 @@ class Action(StrEnum):
     SEE_ARTICLE_FEEDBACK = "see-article-feedback"
     READ_DOCUMENT = "read-document"
     DELETE_DOCUMENT = "delete-document"
+    MANAGE_CONTRACTS = "manage-contracts"  # SLA plans and service contracts
+    SEE_CONTRACTS = "see-contracts"  # a company's contracts and balances: its own people and staff
     SEE_CALENDAR = "see-calendar"  # the interventions' calendar and one's own iCalendar feed
     PLAN_INTERVENTION = "plan-intervention"  # propose, move, finish, cancel an intervention; its expenses
     ANSWER_INTERVENTION = "answer-intervention"  # the requester side confirms or asks to move one
@@ -90,6 +92,10 @@ def _rates(user: User | None, ticket: Any) -> bool:
     return user is not None and ticket_access.can_rate(user, ticket)
 
 
+def _sees_contracts(user: User | None, company: Any) -> bool:
+    return user is not None and (user.is_staff or (user.company_id is not None and user.company_id == company.id))
+
+
 def _deletes_document(user: User | None, document: Any) -> bool:
     return user is not None and kb_access.can_delete_document(user, document)
 
@@ -122,6 +128,8 @@ RULES: dict[Action, Rule] = {
     Action.SEE_ARTICLE_FEEDBACK: Rule(EDITORS),
     Action.READ_DOCUMENT: Rule(frozenset({ANYONE}), kb_access.can_read_document),
     Action.DELETE_DOCUMENT: Rule(frozenset({SIGNED_IN}), _deletes_document),
+    Action.MANAGE_CONTRACTS: Rule(frozenset({Role.ADMIN})),
+    Action.SEE_CONTRACTS: Rule(frozenset({Role.REQUESTER, *STAFF}), _sees_contracts),
     Action.SEE_CALENDAR: Rule(TECHNICIANS),
     Action.PLAN_INTERVENTION: Rule(TECHNICIANS, _is_technician),
     Action.ANSWER_INTERVENTION: Rule(frozenset({Role.REQUESTER}), _sees_ticket),

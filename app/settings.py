@@ -63,6 +63,9 @@ class Settings(BaseSettings):
         "(a registration request, as the portal's form).",
     )
     auto_close_days: int = Field(3, description="Resolved tickets close by themselves after this many quiet days.")
+    sla_warning_minutes: int = Field(
+        60, ge=1, description="Working minutes before an SLA target breaks when the assignee (or the team) is warned.",
+    )
     live_heartbeat_seconds: float = Field(
         15, gt=0, description="A ticket page's live stream sends a heartbeat (and rechecks the session) this often."
     )

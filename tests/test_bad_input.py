@@ -35,6 +35,7 @@ from app.admin.forms import (
 )
 from app.api.forms import TokenForm
 from app.canned.forms import CannedForm, InsertQuery
+from app.contracts.forms import CompanyPlanForm, ContractForm, PlanForm
 from app.field.forms import AnswerForm, CalendarQuery, ExpenseForm, FeedForm, InterventionForm
 from app.field.models import Expense, ExpenseKind, Intervention
 from app.inbound.forms import InboundQuery
@@ -127,6 +128,9 @@ READS: dict[str, tuple[type[BaseModel], ...]] = {
                              "/api/v1/tickets/{ref}/attachments/{attachment_id:id}",
                              "/api/v1/kb/articles", "/api/v1/kb/articles/{slug}", "/api/v1/search",
                              "/api/v1/{rest:path}")},
+    "/admin/sla-plans": (), "/admin/sla-plans/new": (PlanForm,), "/admin/sla-plans/{plan_id:id}": (PlanForm,),
+    "/admin/sla-plans/company-default": (CompanyPlanForm,), "/admin/contracts": (),
+    "/admin/contracts/new": (ContractForm,), "/admin/contracts/{contract_id:id}": (ContractForm,),
     "/tickets/{ref}/interventions": (InterventionForm,), **{
         f"/tickets/{{ref}}/interventions/{{intervention_id:id}}/{step}": (AnswerForm,)
         for step in ("done", "cancel", "confirm", "ask-move")},
@@ -148,7 +152,7 @@ def _path_values(w: World, requester_id: int) -> dict[str, str]:
             "document_id": str(w.alfa_file), "company_id": "1", "user_id": str(requester_id), "session_id": "1",
             "event_id": "1", "token": "sometoken", "name": "mail.eml", "slug": "accesso-pubblico", "key": "generale",
             "tag": "accesso", "path": "image.png", "endpoint_id": "1", "reply_id": "1", "token_id": "1",
-            "rest": "unknown", "intervention_id": "1", "expense_id": "1"}
+            "rest": "unknown", "intervention_id": "1", "expense_id": "1", "plan_id": "1", "contract_id": "1"}
 
 
 def _fill(path: str, values: dict[str, str]) -> str:

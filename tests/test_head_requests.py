@@ -14,6 +14,7 @@ from app.accounts.service import issue_token
 from app.main import domain_routes
 from app.settings import Settings
 from app.tickets.workflow import Event
+from tests.contracts.helpers import make_contract, make_plan
 from tests.kb.support import make_article
 from tests.support import log_in, make_company, make_user
 from tests.tickets.helpers import move, open_ticket
@@ -50,9 +51,11 @@ async def test_head_writes_nothing_on_any_page_that_takes_a_post(
     article = await make_article("guida", "Guida")
     ticket = await open_ticket(settings, admin)
     await move(settings, admin, ticket, Event.TAKE_IN_CHARGE, Event.RESOLVE, resolution="Fatto.")
+    plan = await make_plan("Oro")
+    contract = await make_contract(company, plan=plan)
     params = {"company_id": company.id, "user_id": admin.id, "article_id": article.id, "document_id": 1,
               "ref": ticket.code, "token": await issue_token(admin, TokenPurpose.RESET_PASSWORD), "reply_id": 1,
-              "rest": "anything"}
+              "rest": "anything", "plan_id": plan.id, "contract_id": contract.id}
     await log_in(client, "admin@example.it")
     before = await everything_stored()
     paths = get_and_post_paths()

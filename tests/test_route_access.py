@@ -5,6 +5,7 @@ by mistake fails this test."""
 
 import io
 from dataclasses import dataclass
+from datetime import date
 
 import httpx
 from starlette.applications import Starlette
@@ -12,6 +13,7 @@ from starlette.datastructures import UploadFile
 from starlette.routing import Mount
 
 from app.accounts.models import Company, User
+from app.contracts.models import ServiceContract, SlaPlan
 from app.kb import documents
 from app.routing import GuardedRoute
 from app.searching.engine import get_engine
@@ -102,6 +104,10 @@ async def _world(settings: Settings) -> World:
         settings, people["admin"], UploadFile(io.BytesIO(text_pdf(["Contratto"])), filename="contratto.pdf"),
         documents.DocumentMeta(title=f"Contratto {ALFA_FILE_WORD}", audience="company",
                                company_id=people["requester"].company_id))
+    plan = await SlaPlan.create(name="Oro", take_urgent=2, take_medium=4, take_low=8, resolve_urgent=8,
+                                resolve_medium=16, resolve_low=40)
+    await ServiceContract.create(company_id=people["requester"].company_id, name="Assistenza annuale",
+                                 starts_on=date(2026, 1, 1), ends_on=date(2026, 12, 31), hours_bought=40, plan=plan)
     await drain_all(get_engine(settings), document_sources())
     return World(ticket, solved, await Attachment.get(ticket_id=ticket.id), alfa_file.id, "procedura-interna",
                  draft.id)
@@ -158,6 +164,12 @@ def pages(w: World) -> list[Expect]:
         Expect("/admin/mail", frozenset({"admin"})),
         Expect("/admin/search", frozenset({"admin"})),
         Expect("/admin/ticket-lists", frozenset({"admin"})),
+        Expect("/admin/sla-plans", frozenset({"admin"})),
+        Expect("/admin/sla-plans/new", frozenset({"admin"})),
+        Expect("/admin/sla-plans/1", frozenset({"admin"})),
+        Expect("/admin/contracts", frozenset({"admin"})),
+        Expect("/admin/contracts/new", frozenset({"admin"})),
+        Expect("/admin/contracts/1", frozenset({"admin"})),
         Expect("/kb/editor/articles", EDITORS),
         Expect("/admin/webhooks", frozenset({"admin"})),
         Expect("/preferences/api-tokens", SIGNED_IN),

@@ -16,8 +16,10 @@ from app.accounts.models import User, UserStatus
 from app.auth import current_session, current_user, login, logout, require_user
 from app.forms import InvalidInput, parse, parse_query, typed
 from app.i18n import N_, _
-from app.permissions import Action
+from app.contracts.service import balances
+from app.permissions import Action, allowed
 from app.routing import route
+from app.tickets.service import local_today
 from app.web import app_settings, flash, read_form, redirect, render
 
 SAME_ANSWER_RESET = N_("If the address belongs to an account, a message with a link is on its way.")
@@ -188,7 +190,9 @@ async def my_company(request: Request) -> Response:
     if user.company is None:
         return render(request, "accounts/no_company.html", status_code=404)
     contacts = await User.filter(company_id=user.company_id, status=UserStatus.ACTIVE).order_by("full_name")
-    return render(request, "accounts/company.html", {"company": user.company, "contacts": contacts})
+    contracts = await balances(user.company.id) if allowed(user, Action.SEE_CONTRACTS, user.company) else []
+    return render(request, "accounts/company.html", {"company": user.company, "contacts": contacts,
+                                                     "contracts": contracts, "today": local_today()})
 
 
 routes = [

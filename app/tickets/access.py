@@ -64,7 +64,8 @@ async def ticket_for(user: User, ref: str) -> Ticket:
     if where is None:
         raise HTTPException(status_code=404)
     ticket = await visible_tickets(user).filter(where).select_related(
-        "requester", "company", "assignee", "taken_by", "opened_by", "category", "product", "duplicate_of"
+        "requester", "company", "assignee", "taken_by", "opened_by", "category", "product", "duplicate_of",
+        "sla_plan",
     ).first()
     if ticket is None:
         raise HTTPException(status_code=404)

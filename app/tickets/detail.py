@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass
 from datetime import timedelta
+from decimal import Decimal
 from typing import Any
 
 from tortoise.queryset import QuerySet
@@ -14,7 +15,8 @@ from app.permissions import Action, allowed
 from app.tickets import service
 from app.tickets.access import actor_for
 from app.tickets.choices import LabelledStrEnum, Priority, Severity
-from app.tickets.listing import ticket_sla
+from app.contracts import clock, plans
+from app.contracts.service import balances
 from app.tickets.models import (
     Attachment,
     Category,
@@ -24,6 +26,7 @@ from app.tickets.models import (
     Rating,
     Ticket,
     TicketEvent,
+    WorkKind,
     WorkLog,
 )
 from app.tickets.promote import is_promotable, promoted
@@ -124,7 +127,7 @@ async def detail_context(user: User, ticket: Ticket) -> dict[str, Any]:
     comments = [NumberedComment(i, c) for i, c in enumerate(await comments_query, start=1)]
     # Every row, even those this viewer is not shown: the last one is where the page's live updates resume.
     events = await TicketEvent.filter(ticket_id=ticket.id).select_related("actor").order_by("id")
-    cal, now = await service.business_calendar(), service.now_utc()
+    cal, now = plans.calendar_for(ticket.sla_plan, await plans.closure_days()), service.now_utc()
     context: dict[str, Any] = {
         "ticket": ticket,
         "comments": comments,
@@ -133,7 +136,8 @@ async def detail_context(user: User, ticket: Ticket) -> dict[str, Any]:
             "id", "original_name", "size", "created_at", "internal", uploader="uploaded_by__full_name"),
         "events": [e for e in events if staff or e.kind in REQUESTER_HISTORY],
         "live_after": events[-1].id if events else 0,
-        "sla": ticket_sla(ticket, cal, now),
+        "clocks": clock.clocks(ticket, clock.changes_of(events), cal, now),
+        "round_the_clock": plans.is_round_the_clock(ticket.sla_plan),
         "actions": actions_for(user, ticket),
         "can_comment": may_comment(user, ticket),
         "can_note": allowed(user, Action.WRITE_INTERNAL_NOTE, ticket),
@@ -156,9 +160,13 @@ async def detail_context(user: User, ticket: Ticket) -> dict[str, Any]:
     if allowed(user, Action.WORK_TICKET, ticket):
         context["canned_replies"] = await replies_for(user)
     if staff:
+        contracts = await balances(ticket.company_id) if ticket.company_id is not None else []
+        today = service.local_today()
+        work_logs = await WorkLog.filter(ticket_id=ticket.id).select_related("technician", "contract")
         context.update(
-            work_logs=await WorkLog.filter(ticket_id=ticket.id).select_related("technician"),
-            actual_hours=await service.actual_hours(ticket),
+            contracts=contracts, open_contracts=[b.contract for b in contracts if b.valid_on(today)], today_date=today,
+            work_kinds=list(WorkKind), work_logs=work_logs,
+            actual_hours=sum((Decimal(w.hours) for w in work_logs), Decimal(0)),
             technicians=await service.technicians(),
             categories=await Category.all(), products=await Product.all(),
             types=list(TicketType), priorities=list(Priority), severities=list(Severity),

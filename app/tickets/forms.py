@@ -12,7 +12,7 @@ from app.tickets.rating import MAX_COMMENT_CHARS as MAX_RATING_COMMENT
 from app.kb.models import Audience
 from app.tickets import submissions
 from app.tickets.choices import Priority, Severity
-from app.tickets.models import Category, Channel, Closure, Ticket, WorkLog
+from app.tickets.models import Category, Channel, Closure, Ticket, WorkKind, WorkLog
 from app.tickets.workflow import Event, TicketType
 
 MAX_TEXT = 20_000  # description, comment, solution (TEXT columns: a bound for people, not for the database)
@@ -72,6 +72,8 @@ class WorklogForm(FormModel):
     day: OptionalDate = Field(None, title=N_("Day"))
     hours: Hours = Field(title=N_("Hours"), le=24)
     note: ColumnText(WorkLog, "note") = Field("", title=N_("Note"))
+    kind: Choice(WorkKind) = Field(None, title=N_("Kind"))
+    contract: OptionalId = Field(None, title=N_("Contract"))
 
 
 class DuplicateForm(FormModel):

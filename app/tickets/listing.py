@@ -19,10 +19,8 @@ from app.forms import Choice, Count, NumberChoice, QueryModel, Text, parse_query
 from app.tickets.access import TICKET_REF, sees_company_tickets, visible_tickets
 from app.tickets.choices import LabelledStrEnum, Priority
 from app.tickets.models import Ticket
-from app.tickets.sla import SLA_TARGET_HOURS, BusinessCalendar, SlaState, SlaStatus, sla_state
-from app.tickets.workflow import (
-    CLOSED_STATUSES, NOT_TAKEN_IN_CHARGE, OPEN_STATUSES, WAITING_FOR_STAFF, Status, TicketType,
-)
+from app.contracts import clock, plans
+from app.tickets.workflow import CLOSED_STATUSES, OPEN_STATUSES, WAITING_FOR_STAFF, Status, TicketType
 
 PAGE_SIZES: tuple[int, ...] = (10, 25, 50)
 SORTS: Mapping[str, str] = {
@@ -45,7 +43,7 @@ VIEWS = ("open", "closed")
 SCOPES = ("mine", "company")
 QUEUES = ("unassigned", "mine", "waiting", "sla")
 QUEUE_PAGE_SIZE = 25
-QUEUE_RELATED = ("requester", "company", "assignee", "category", "product")
+QUEUE_RELATED = ("requester", "company", "assignee", "category", "product", "sla_plan")
 MAX_FILTER = 100
 MAX_PAGE = 100_000
 
@@ -189,12 +187,17 @@ def _rank(field_name: str, choices: type[LabelledStrEnum]) -> Case:
 
 # ---- technicians' queues ----
 
-def ticket_sla(ticket: Ticket, cal: BusinessCalendar, now: datetime) -> SlaState:
-    return sla_state(ticket.sla_deadline, ticket.taken_at, now, target_hours=SLA_TARGET_HOURS[ticket.priority], cal=cal)
+async def clocks_for(tickets: list[Ticket], now: datetime) -> dict[int, clock.Clocks]:
+    """Both SLA clocks of every ticket (loaded with its plan): two queries, however many tickets."""
+    if not tickets:
+        return {}
+    closures = await plans.closure_days()
+    changes = await clock.changes_by_ticket([t.id for t in tickets])
+    return {t.id: clock.clocks(t, changes[t.id], plans.calendar_for(t.sla_plan, closures), now) for t in tickets}
 
 
 def _queue_rows(user: User, name: str) -> QuerySet[Ticket]:
-    """The open tickets of a queue; the SLA queue's are its candidates, which `queue` narrows."""
+    """The open tickets of a queue; the SLA queue's are its candidates (every open ticket), which `queue` narrows."""
     base = Ticket.filter(status__in=list(OPEN_STATUSES))
     if name == "unassigned":
         return base.filter(assignee_id=None).order_by("sla_deadline", "id")
@@ -202,14 +205,14 @@ def _queue_rows(user: User, name: str) -> QuerySet[Ticket]:
         return base.filter(assignee_id=user.id).order_by("-updated_at", "id")
     if name == "waiting":
         return base.filter(assignee_id=user.id, status__in=list(WAITING_FOR_STAFF)).order_by("updated_at", "id")
-    return base.filter(status__in=list(NOT_TAKEN_IN_CHARGE)).order_by("sla_deadline", "id")
+    return base.order_by("sla_deadline", "id")  # every open ticket: either clock may be late
 
 
-async def _late_ids(rows: QuerySet[Ticket], cal: BusinessCalendar, now: datetime) -> list[int]:
-    """The rows whose take-in-charge is at risk or breached, from the four columns the rule reads."""
-    late = (SlaStatus.AT_RISK, SlaStatus.BREACHED)
-    candidates = await rows.only("id", "priority", "sla_deadline", "taken_at")
-    return [t.id for t in candidates if ticket_sla(t, cal, now).status in late]
+async def _late_ids(rows: QuerySet[Ticket], now: datetime) -> list[int]:
+    """The rows at risk or breached on a target whose clock still runs, from their plans and status history."""
+    candidates = await rows.select_related("sla_plan")
+    state = await clocks_for(candidates, now)
+    return [t.id for t in candidates if clock.is_late(t, state[t.id])]
 
 
 @dataclass(frozen=True)
@@ -227,28 +230,28 @@ def _pages(total: int) -> int:
     return max(1, -(-total // QUEUE_PAGE_SIZE))
 
 
-async def queue(user: User, name: str, cal: BusinessCalendar, now: datetime, page: int = 1) -> QueuePage:
+async def queue(user: User, name: str, now: datetime, page: int = 1) -> QueuePage:
     """One page of a queue, in the queue's order."""
     rows = _queue_rows(user, name)
     if name == "sla":
-        return await _late_page(rows, cal, now, page)
+        return await _late_page(rows, now, page)
     total = await rows.count()
     page = min(page, _pages(total))
     tickets = await rows.offset((page - 1) * QUEUE_PAGE_SIZE).limit(QUEUE_PAGE_SIZE).select_related(*QUEUE_RELATED)
     return QueuePage(tickets, total, page)
 
 
-async def _late_page(rows: QuerySet[Ticket], cal: BusinessCalendar, now: datetime, page: int) -> QueuePage:
-    late = await _late_ids(rows, cal, now)
+async def _late_page(rows: QuerySet[Ticket], now: datetime, page: int) -> QueuePage:
+    late = await _late_ids(rows, now)
     page = min(page, _pages(len(late)))
     ids = late[(page - 1) * QUEUE_PAGE_SIZE : page * QUEUE_PAGE_SIZE]
     found = {t.id: t for t in await Ticket.filter(id__in=ids).select_related(*QUEUE_RELATED)}
     return QueuePage([found[i] for i in ids if i in found], len(late), page)
 
 
-async def queue_counts(user: User, cal: BusinessCalendar, now: datetime) -> dict[str, int]:
+async def queue_counts(user: User, now: datetime) -> dict[str, int]:
     counts = {name: await _queue_rows(user, name).count() for name in QUEUES if name != "sla"}
-    return {**counts, "sla": len(await _late_ids(_queue_rows(user, "sla"), cal, now))}
+    return {**counts, "sla": len(await _late_ids(_queue_rows(user, "sla"), now))}
 
 
 STATUS_CHOICES: tuple[Status, ...] = tuple(Status)

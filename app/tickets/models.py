@@ -11,6 +11,7 @@ from app.tickets.workflow import Status, TicketType
 
 if TYPE_CHECKING:  # imported models would be registered a second time under this app label
     from app.accounts.models import Company, User
+    from app.contracts.models import ServiceContract, SlaPlan
 
 
 class Channel(LabelledStrEnum):
@@ -51,6 +52,26 @@ attach_labels(
         EventKind.WORK: ("Lavoro registrato", "Work logged"),
         EventKind.DUPLICATE: ("Duplicato", "Duplicate"),
         EventKind.INTERVENTION: ("Intervento", "Intervention"),
+    },
+)
+
+
+class WorkKind(LabelledStrEnum):
+    """How a work log entry is accounted for (the field-service sheets' contratto / garanzia / fuori garanzia)."""
+
+    CONTRACT = "contract"
+    WARRANTY = "warranty"
+    OUT_OF_WARRANTY = "out_of_warranty"
+    BILLABLE = "billable"
+
+
+attach_labels(
+    WorkKind,
+    {
+        WorkKind.CONTRACT: ("A contratto", "Contract"),
+        WorkKind.WARRANTY: ("In garanzia", "Warranty"),
+        WorkKind.OUT_OF_WARRANTY: ("Fuori garanzia", "Out of warranty"),
+        WorkKind.BILLABLE: ("Da fatturare", "Billable"),
     },
 )
 
@@ -146,6 +167,13 @@ class Ticket(Model):
     planned_for = fields.DateField(null=True, description="Date agreed with the requester while Pianificato")
     resolution = fields.TextField(default="", description="Informazioni soluzione")
     sla_deadline = fields.DatetimeField(description="Take in charge before this instant")
+    # The plan and its targets as they were at the opening (a later edit of the plan keeps them); null targets,
+    # on tickets older than plans, are the built-in ones of the priority.
+    sla_plan: fields.ForeignKeyNullableRelation["SlaPlan"] = fields.ForeignKeyField(
+        "contracts.SlaPlan", related_name="tickets", null=True, on_delete=fields.SET_NULL
+    )
+    take_target_hours = fields.DecimalField(max_digits=6, decimal_places=2, null=True)
+    resolve_target_hours = fields.DecimalField(max_digits=6, decimal_places=2, null=True)
     taken_at = fields.DatetimeField(null=True)
     resolved_at = fields.DatetimeField(null=True)
     closed_at = fields.DatetimeField(null=True)
@@ -162,6 +190,7 @@ class Ticket(Model):
     assignee_id: int | None
     taken_by_id: int | None
     duplicate_of_id: int | None
+    sla_plan_id: int | None
 
     class Meta:
         table = "ticket"
@@ -239,10 +268,15 @@ class WorkLog(Model):
     day = fields.DateField()
     hours = fields.DecimalField(max_digits=6, decimal_places=2)
     note = fields.CharField(max_length=500, default="")
+    kind = fields.CharEnumField(WorkKind, max_length=20, default=WorkKind.BILLABLE, db_default=WorkKind.BILLABLE)
+    contract: fields.ForeignKeyNullableRelation["ServiceContract"] = fields.ForeignKeyField(
+        "contracts.ServiceContract", related_name="work_logs", null=True, on_delete=fields.RESTRICT
+    )
     created_at = fields.DatetimeField(auto_now_add=True)
 
     ticket_id: int
     technician_id: int
+    contract_id: int | None
 
     class Meta:
         table = "ticket_work_log"

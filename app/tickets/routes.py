@@ -20,7 +20,7 @@ from app.tickets.forms import AssignForm, CommentForm, DetailsForm, DuplicateFor
 from app.tickets.access import can_see, sees_company_tickets, ticket_for
 from app.tickets.choices import Priority, Severity
 from app.tickets.detail import detail_context, visible_attachments
-from app.tickets.models import Category, Channel, Product, Ticket
+from app.tickets.models import Category, Channel, Product, Ticket, WorkKind
 from app.tickets.promote import routes as promote_routes
 from app.tickets.similar import routes as similar_routes
 from app.tickets.suggestions import review_context
@@ -74,12 +74,12 @@ async def ticket_list(request: Request) -> Response:
 async def queues(request: Request) -> Response:
     user = require_user(request)
     params = parse_query(listing.QueueQuery, request.query_params)
-    cal, now = await service.business_calendar(), service.now_utc()
-    page = await listing.queue(user, params.queue, cal, now, params.page)
+    now = service.now_utc()
+    page = await listing.queue(user, params.queue, now, params.page)
     return render(request, "tickets/queues.html", {
         "queue_name": params.queue, "page": page, "tickets": page.tickets,
-        "counts": await listing.queue_counts(user, cal, now),
-        "sla": {t.id: listing.ticket_sla(t, cal, now) for t in page.tickets},
+        "counts": await listing.queue_counts(user, now),
+        "clocks": await listing.clocks_for(page.tickets, now),
     })
 
 
@@ -246,7 +246,8 @@ async def post_worklog(request: Request, user: User, ticket: Ticket) -> Response
     form = await read_form(request)
     request.state.typed = typed(WorklogForm, form)
     posted = parse(WorklogForm, form)
-    await service.log_work(user, ticket, posted.day or service.local_today(), posted.hours, posted.note)
+    await service.log_work(user, ticket, posted.day or service.local_today(), posted.hours, posted.note,
+                           posted.kind or WorkKind.BILLABLE, posted.contract)
     flash(request, _("Work logged."), "success")
     return redirect(f"/tickets/{ticket.code}#work")
 

@@ -17,6 +17,9 @@ from tortoise.expressions import F
 from tortoise.transactions import in_transaction
 
 from app.accounts.models import Company, Role, User, UserStatus
+from app.contracts import plans
+from app.contracts.models import SlaPlan
+from app.contracts.service import ContractError, check_work_entry
 from app.i18n import DISPLAY_TZ, N_
 from app.live.bus import ticket_changed as tell_live_pages
 from app.permissions import Action, allowed
@@ -38,10 +41,11 @@ from app.tickets.models import (
     Submission,
     Ticket,
     TicketEvent,
+    WorkKind,
     WorkLog,
 )
 from app.tickets.rating import rating_link
-from app.tickets.sla import BusinessCalendar, sla_deadline
+from app.tickets.sla import BusinessCalendar, add_working_hours
 from app.tickets.workflow import (
     FORBIDDEN_STATUSES,
     Actor,
@@ -187,10 +191,10 @@ async def create_ticket(
     if (done := await submissions.earlier(author, key)) is not None:
         return await _earlier_ticket(done)
     opened = now_utc()
-    deadline = sla_deadline(await business_calendar(), opened, data.priority)
+    sla = await _opening_sla(owner.company_id, data.priority, opened)
     stored = await _store_all(settings, uploads)
     try:
-        ticket = await _insert_ticket(settings, author, owner, data, channel, opened, deadline, stored, key)
+        ticket = await _insert_ticket(settings, author, owner, data, channel, opened, sla, stored, key)
     except IntegrityError:
         await _remove_all(settings, stored)
         return await _earlier_ticket(await _race_winner(author, key))
@@ -221,16 +225,30 @@ async def _earlier_ticket(done: Submission) -> Ticket:
     return await Ticket.get(id=done.ticket_id)
 
 
+async def _opening_sla(company_id: int | None, priority: Priority, opened: datetime) -> dict[str, Any]:
+    """The plan a new ticket takes, its targets as they are today, and the take-in-charge deadline."""
+    plan = await plans.plan_for(company_id, opened.astimezone(DISPLAY_TZ).date())
+    return await _plan_fields(plan, priority, opened)
+
+
+async def _plan_fields(plan: SlaPlan | None, priority: Priority, opened: datetime) -> dict[str, Any]:
+    targets = plans.plan_targets(plan, priority)
+    cal = plans.calendar_for(plan, await plans.closure_days())
+    return {"sla_plan_id": plan.id if plan else None, "take_target_hours": targets.take,
+            "resolve_target_hours": targets.resolve,
+            "sla_deadline": add_working_hours(cal, opened, float(targets.take))}
+
+
 async def _insert_ticket(
     settings: Settings, author: User, owner: User, data: TicketInput, channel: Channel, opened: datetime,
-    deadline: datetime, stored: Sequence[StoredFile], key: str = "",
+    sla: dict[str, Any], stored: Sequence[StoredFile], key: str = "",
 ) -> Ticket:
     async with in_transaction():
         ticket = await Ticket.create(
             title=data.title, ticket_type=data.ticket_type, priority=data.priority, severity=data.severity,
             description=data.description, category_id=data.category_id, product_id=data.product_id,
             channel=channel, requester_id=owner.id, company_id=owner.company_id, opened_by_id=author.id,
-            sla_deadline=deadline, last_interaction_at=opened,
+            last_interaction_at=opened, **sla,
         )
         ticket.number = ticket.id
         await Ticket.filter(id=ticket.id).update(number=ticket.id)
@@ -546,8 +564,12 @@ async def update_details(settings: Settings, staff: User, ticket: Ticket, form: 
     changed = {name: value for name, value in wanted.items() if _differs(getattr(ticket, name), value)}
     if not changed:
         return []
-    if "priority" in changed and ticket.taken_at is None:
-        changed["sla_deadline"] = sla_deadline(await business_calendar(), ticket.created_at, priority)
+    if "priority" in changed:  # the plan's targets of the new priority, as the plan is now
+        plan = await SlaPlan.get_or_none(id=ticket.sla_plan_id) if ticket.sla_plan_id else None
+        sla = await _plan_fields(plan, priority, ticket.created_at)
+        changed["resolve_target_hours"] = sla["resolve_target_hours"]
+        if ticket.taken_at is None:
+            changed.update(take_target_hours=sla["take_target_hours"], sla_deadline=sla["sla_deadline"])
     detail = "\n".join([f"{name}\t{await _shown(name, getattr(ticket, name))}\t{await _shown(name, changed[name])}"
                         for name in EDITABLE if name in changed])
     async with in_transaction():
@@ -585,13 +607,20 @@ async def _shown(name: str, value: Any) -> str:
     return value.value if hasattr(value, "value") else str(value)
 
 
-async def log_work(staff: User, ticket: Ticket, day: date, hours: Decimal, note: str) -> WorkLog:
+async def log_work(staff: User, ticket: Ticket, day: date, hours: Decimal, note: str,
+                   kind: WorkKind = WorkKind.BILLABLE, contract_id: int | None = None) -> WorkLog:
+    """A contract entry draws on a contract of the ticket's company valid on `day`; other kinds on none."""
     _check(staff, Action.WORK_TICKET, ticket)
     amount = _hundredths(hours)
     if amount is None or not 0 < amount <= 24:
         raise TicketError(N_("Enter the hours worked: more than 0, at most 24."))
+    try:
+        contract = await check_work_entry(ticket.company_id, kind is WorkKind.CONTRACT, contract_id, day)
+    except ContractError as refused:
+        raise TicketError(str(refused)) from None
     async with in_transaction():
-        entry = await WorkLog.create(ticket_id=ticket.id, technician_id=staff.id, day=day, hours=amount, note=note)
+        entry = await WorkLog.create(ticket_id=ticket.id, technician_id=staff.id, day=day, hours=amount, note=note,
+                                     kind=kind, contract_id=contract.id if contract else None)
         await record(ticket, staff, EventKind.WORK, detail=f"{day.isoformat()}\t{amount}\t{note}")
         await _touch(ticket)
     await tell_live_pages(ticket.id)

@@ -19,8 +19,18 @@ from app.tickets.choices import LabelledStrEnum, Priority, attach_labels
 ROME = ZoneInfo("Europe/Rome")
 MONDAY_TO_FRIDAY: frozenset[int] = frozenset(range(5))
 OFFICE_HOURS: tuple[tuple[time, time], ...] = ((time(9), time(13)), (time(14), time(18)))
+# An interval ending at 00:00 ends at midnight, the end of its day: (00:00, 00:00) is the whole day (24×7).
+MIDNIGHT = time(0)
+ALL_DAY: tuple[tuple[time, time], ...] = ((MIDNIGHT, MIDNIGHT),)
 # A calendar with no working time in ten years is misconfigured; stop instead of looping forever.
 MAX_DAYS_AHEAD = 3660
+
+
+def _since_midnight(moment: time, *, end: bool = False) -> timedelta:
+    """A wall-clock time as time since the day's start; 00:00 as an interval's end is 24:00."""
+    if end and moment == MIDNIGHT:
+        return timedelta(hours=24)
+    return timedelta(hours=moment.hour, minutes=moment.minute, seconds=moment.second)
 
 
 @dataclass(frozen=True)
@@ -40,13 +50,13 @@ class BusinessCalendar:
             raise ValueError("work_days must be a non-empty set of weekday numbers 0-6")
         if not self.hours:
             raise ValueError("hours must hold at least one (start, end) interval")
-        previous_end = time.min
+        previous_end = timedelta(0)
         for start, end in self.hours:
             if start.tzinfo is not None or end.tzinfo is not None:
                 raise ValueError("working hours are local wall-clock times: give them without tzinfo")
-            if not previous_end <= start < end:
+            if not previous_end <= _since_midnight(start) < _since_midnight(end, end=True):
                 raise ValueError("working hours must be ordered, non-overlapping intervals with start < end")
-            previous_end = end
+            previous_end = _since_midnight(end, end=True)
 
     def is_holiday(self, day: date) -> bool:
         if day in self.closures:
@@ -75,7 +85,7 @@ def _working_intervals(cal: BusinessCalendar, day: date) -> tuple[tuple[datetime
     return tuple(
         (
             datetime.combine(day, start, tzinfo=cal.tz).astimezone(UTC),
-            datetime.combine(day, end, tzinfo=cal.tz).astimezone(UTC),
+            datetime.combine(day + timedelta(days=1) if end == MIDNIGHT else day, end, tzinfo=cal.tz).astimezone(UTC),
         )
         for start, end in cal.hours
     )
@@ -157,6 +167,7 @@ AT_RISK_FLOOR = timedelta(hours=2)
 class SlaStatus(LabelledStrEnum):
     RUNNING = "running"
     AT_RISK = "at_risk"
+    PAUSED = "paused"  # the resolution clock, while the ticket waits for the customer
     MET = "met"
     BREACHED = "breached"
 
@@ -166,6 +177,7 @@ attach_labels(
     {
         SlaStatus.RUNNING: ("Nei tempi", "On time"),
         SlaStatus.AT_RISK: ("A rischio", "At risk"),
+        SlaStatus.PAUSED: ("In pausa", "Paused"),
         SlaStatus.MET: ("Rispettato", "Met"),
         SlaStatus.BREACHED: ("Scaduto", "Breached"),
     },
@@ -208,7 +220,12 @@ def sla_state(
     current = _require_aware(now, "now")
     if current >= due:
         return SlaState(SlaStatus.BREACHED, -working_time_between(cal, due, current))
-    remaining = working_time_between(cal, current, due)
+    return running_state(working_time_between(cal, current, due), target_hours)
+
+
+def running_state(remaining: timedelta, target_hours: float) -> SlaState:
+    """A running clock with `remaining` working time left: at risk below 25% of the target (or 2 hours)."""
+    if remaining <= timedelta(0):
+        return SlaState(SlaStatus.BREACHED, remaining)
     threshold = max(timedelta(hours=target_hours) * AT_RISK_SHARE, AT_RISK_FLOOR)
-    status = SlaStatus.AT_RISK if remaining < threshold else SlaStatus.RUNNING
-    return SlaState(status, remaining)
+    return SlaState(SlaStatus.AT_RISK if remaining < threshold else SlaStatus.RUNNING, remaining)

@@ -1,7 +1,7 @@
 """What the layout and accessibility tests share: a world with one person per role, logging in, axe-core."""
 
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 
@@ -10,8 +10,11 @@ from playwright.async_api import Page, expect
 
 from app.field.models import Expense, ExpenseKind, Intervention
 from app.settings import Settings
+from app.tickets import service
+from app.tickets.models import WorkKind
 from app.tickets.workflow import Event
 from tests.browser.conftest import LiveServer
+from tests.contracts.helpers import make_contract, make_plan
 from tests.kb.support import make_article
 from tests.support import PASSWORD, make_company, make_user
 from tests.tickets.helpers import move, open_ticket
@@ -44,8 +47,12 @@ async def make_world(settings: Settings) -> World:
     await make_article("stampa-cedolini", "Stampa dei cedolini", "Per stampare i cedolini premi **Stampa**.\n")
     await make_article("timbratura-mancante", "Timbratura mancante",
                        "Se una timbratura non compare, chiedi la correzione al tuo responsabile.\n")
+    # A contract already overrun, so the pages show the balance in each of its looks.
+    contract = await make_contract(company, hours=1, starts_on=date(2026, 1, 1), ends_on=date(2099, 12, 31),
+                                   plan=await make_plan("Oro"))
     ticket = await open_ticket(settings, mario, title="Stampa cedolini bloccata")
     await move(settings, tech, ticket, Event.TAKE_IN_CHARGE)
+    await service.log_work(tech, ticket, service.local_today(), Decimal(2), "Verifica", WorkKind.CONTRACT, contract.id)
     start = datetime.now(UTC).replace(minute=0, second=0, microsecond=0) + timedelta(days=2)
     visit = await Intervention.create(ticket_id=ticket.id, technician_id=tech.id, starts_at=start,
                                       ends_at=start + timedelta(hours=2), place="Piazza del Municipio 1, Valdora")
@@ -70,7 +77,8 @@ def pages(role: str, world: World) -> list[str]:
                        "/field/feed"],
         "editor": ["/", "/kb/editor", "/kb/editor/new", "/insights/search", ticket, f"/tickets/{world.solved}/promote"],
         "admin": ["/", "/admin/users", "/admin/users/new", "/admin/companies", "/admin/companies/new", "/admin/mail",
-                  "/admin/search", "/admin/ticket-lists", "/insights/dashboard", ticket],
+                  "/admin/search", "/admin/ticket-lists", "/admin/sla-plans", "/admin/sla-plans/new", "/admin/contracts",
+                  "/admin/contracts/new", "/insights/dashboard", ticket],
     }[role]
 
 

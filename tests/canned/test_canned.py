@@ -82,7 +82,7 @@ async def test_only_technicians_insert_canned_replies(client: httpx.AsyncClient,
     for email in ("mario@valdora.example", "editor@sportello.example"):
         await log_in(client, email)
         page = await client.get(f"/tickets/{ticket.code}")
-        assert "Presa in carico" not in page.text
+        assert f'<option value="{reply.id}">Presa in carico</option>' not in page.text  # the SLA line says the words
         answer = await client.get(f"/tickets/{ticket.code}/canned", params={"canned": reply.id, "format": "text"})
         assert answer.status_code == 404 and "Gentile" not in answer.text
         assert (await client.get("/canned")).status_code == 404

@@ -5,20 +5,14 @@ from datetime import timedelta
 
 from tortoise import connections
 
-from app.db import tortoise_config
-
 from app.settings import Settings
 from app.tickets.models import Attachment, Comment
-from tests.tickets.helpers import open_ticket, people
-from tests.tickets.test_attachment_text_upgrade import connected, migrate_to, own_database  # noqa: F401
+from tests.tickets.helpers import people
+from tests.tickets.test_attachment_text_upgrade import (  # noqa: F401
+    connected, insert_old_ticket, migrate_others, migrate_to, own_database,
+)
 
 BEFORE = "tickets.0003_attachment_text"
-
-
-async def migrate_others(settings: Settings) -> None:
-    for label in tortoise_config(settings)["apps"]:
-        if label != "tickets":
-            await migrate_to(settings, label)
 
 
 async def test_the_upgrade_links_old_files_to_the_comment_written_with_them(own_database: Settings) -> None:  # noqa: F811
@@ -29,16 +23,16 @@ async def test_the_upgrade_links_old_files_to_the_comment_written_with_them(own_
     await migrate_to(settings, BEFORE)
     async with connected(settings):
         _company, mario, _laura, tech = await people()
-        ticket = await open_ticket(settings, mario)
-        note = await Comment.create(ticket_id=ticket.id, author_id=tech.id, body="Password del server: x", internal=True)
-        reply = await Comment.create(ticket_id=ticket.id, author_id=mario.id, body="Ecco il log.")
+        ticket_id = await insert_old_ticket(mario)
+        note = await Comment.create(ticket_id=ticket_id, author_id=tech.id, body="Password del server: x", internal=True)
+        reply = await Comment.create(ticket_id=ticket_id, author_id=mario.id, body="Ecco il log.")
         written = {note.id: note.created_at, reply.id: reply.created_at}
 
         async def uploaded(name: str, author_id: int, at_offset: timedelta, of: int) -> None:
             at = (written[of] + at_offset).isoformat(sep=" ")
             await connections.get("default").execute_script(
                 "INSERT INTO ticket_attachment (ticket_id, uploaded_by_id, stored_name, original_name, content_type,"
-                f" size, text, text_status, created_at) VALUES ({ticket.id}, {author_id}, '{name}.bin', '{name}',"
+                f" size, text, text_status, created_at) VALUES ({ticket_id}, {author_id}, '{name}.bin', '{name}',"
                 f" 'text/plain', 3, '', 'not_pdf', '{at}')"
             )
 
@@ -50,7 +44,7 @@ async def test_the_upgrade_links_old_files_to_the_comment_written_with_them(own_
     await migrate_to(settings)
 
     async with connected(settings):
-        rows = {row.original_name: row for row in await Attachment.filter(ticket_id=ticket.id)}
+        rows = {row.original_name: row for row in await Attachment.filter(ticket_id=ticket_id)}
     assert (rows["credenziali.txt"].comment_id, rows["credenziali.txt"].internal) == (note.id, True)
     assert (rows["server.log"].comment_id, rows["server.log"].internal) == (reply.id, False)
     assert (rows["tardivo.txt"].comment_id, rows["tardivo.txt"].internal) == (None, False)

@@ -227,7 +227,7 @@ def test_sla_state(
 
 
 def test_sla_status_labels() -> None:
-    assert [status.label_it for status in SlaStatus] == ["Nei tempi", "A rischio", "Rispettato", "Scaduto"]
+    assert [status.label_it for status in SlaStatus] == ["Nei tempi", "A rischio", "In pausa", "Rispettato", "Scaduto"]
 
 
 # ---- properties ----

@@ -1,0 +1,99 @@
+"""The two SLA clocks of a ticket, computed from its status history (TicketEvent), so they are exact and testable.
+
+Take in charge: from the opening to the deadline fixed then (`Ticket.sla_deadline`), stopped by taking in charge.
+Resolution: the working time the ticket spent in a status where support has the ball. It pauses in Attesa
+cliente and restarts when the ticket leaves it; it stops at Risolto, Chiuso and Non considerare (a reopened
+ticket's clock goes on from where it stopped).
+"""
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from app.contracts.plans import Targets, ticket_targets
+from app.tickets.models import EventKind, Ticket, TicketEvent
+from app.tickets.sla import (
+    BusinessCalendar,
+    SlaState,
+    SlaStatus,
+    add_working_hours,
+    running_state,
+    sla_state,
+    working_time_between,
+)
+from app.tickets.workflow import Status
+
+PAUSED: frozenset[Status] = frozenset({Status.ATTESA_CLIENTE})
+STOPPED: frozenset[Status] = frozenset({Status.RISOLTO, Status.CHIUSO, Status.NON_CONSIDERARE})
+
+Change = tuple[datetime, Status]  # the moment a ticket entered a status
+
+
+def changes_of(events: Sequence[TicketEvent]) -> list[Change]:
+    """The status entries among a ticket's events (its opening included), oldest first."""
+    found = [(e.created_at, Status(e.to_status)) for e in events
+             if e.kind in (EventKind.CREATED, EventKind.STATUS) and e.to_status]
+    return sorted(found, key=lambda change: change[0])
+
+
+async def changes_by_ticket(ticket_ids: Sequence[int]) -> dict[int, list[Change]]:
+    """Every listed ticket's status entries in one query."""
+    rows = await TicketEvent.filter(ticket_id__in=list(ticket_ids), kind__in=[EventKind.CREATED, EventKind.STATUS]) \
+        .order_by("id").values_list("ticket_id", "created_at", "to_status")
+    found: dict[int, list[Change]] = {ticket_id: [] for ticket_id in ticket_ids}
+    for ticket_id, at, status in rows:
+        if status:
+            found[ticket_id].append((at, Status(status)))
+    return found
+
+
+def resolution_time(cal: BusinessCalendar, opened_at: datetime, changes: Sequence[Change], now: datetime) -> timedelta:
+    """Working time spent in statuses that run the resolution clock, from the opening to `now`."""
+    periods: list[Change] = [(opened_at, Status.APERTO), *sorted(changes, key=lambda c: c[0])]
+    total = timedelta(0)
+    for (start, status), (end, _next) in zip(periods, [*periods[1:], (now, Status.APERTO)], strict=True):
+        if status not in PAUSED | STOPPED and end > start:
+            total += working_time_between(cal, max(start, opened_at), min(end, now))
+    return total
+
+
+@dataclass(frozen=True)
+class Clocks:
+    targets: Targets
+    take: SlaState
+    resolve: SlaState
+    resolve_due: datetime | None  # when the resolution target breaks if nothing pauses it; None when not running
+
+
+def resolution_state(cal: BusinessCalendar, ticket: Ticket, target_hours: float, changes: Sequence[Change],
+                     now: datetime) -> tuple[SlaState, datetime | None]:
+    used = resolution_time(cal, ticket.created_at, changes, now)
+    remaining = timedelta(hours=target_hours) - used
+    if ticket.status in STOPPED:
+        return SlaState(SlaStatus.MET if remaining >= timedelta(0) else SlaStatus.BREACHED, remaining), None
+    if remaining <= timedelta(0):
+        return SlaState(SlaStatus.BREACHED, remaining), None
+    if ticket.status in PAUSED:
+        return SlaState(SlaStatus.PAUSED, remaining), None
+    return running_state(remaining, target_hours), add_working_hours(cal, now, remaining / timedelta(hours=1))
+
+
+def clocks(ticket: Ticket, changes: Sequence[Change], cal: BusinessCalendar, now: datetime) -> Clocks:
+    targets = ticket_targets(ticket)
+    take = sla_state(ticket.sla_deadline, ticket.taken_at, now, target_hours=float(targets.take), cal=cal)
+    resolve, due = resolution_state(cal, ticket, float(targets.resolve), changes, now)
+    return Clocks(targets, take, resolve, due)
+
+
+LATE = frozenset({SlaStatus.AT_RISK, SlaStatus.BREACHED})
+
+
+def running(ticket: Ticket) -> tuple[bool, bool]:
+    """Whether the take-in-charge and the resolution clocks still run (a target met or missed is settled)."""
+    return ticket.taken_at is None and ticket.status is Status.APERTO, ticket.status not in STOPPED
+
+
+def is_late(ticket: Ticket, state: Clocks) -> bool:
+    """At risk or breached on a target whose clock still runs (a ticket taken in charge late is no longer late)."""
+    take_runs, resolve_runs = running(ticket)
+    return (take_runs and state.take.status in LATE) or (resolve_runs and state.resolve.status in LATE)
