@@ -17,6 +17,7 @@ from app.tickets.sla import (
     SlaState,
     SlaStatus,
     add_working_hours,
+    risk_margin,
     running_state,
     sla_state,
     working_time_between,
@@ -91,6 +92,20 @@ LATE = frozenset({SlaStatus.AT_RISK, SlaStatus.BREACHED})
 def running(ticket: Ticket) -> tuple[bool, bool]:
     """Whether the take-in-charge and the resolution clocks still run (a target met or missed is settled)."""
     return ticket.taken_at is None and ticket.status is Status.APERTO, ticket.status not in STOPPED
+
+
+def may_be_late(ticket: Ticket, cal: BusinessCalendar, now: datetime) -> bool:
+    """False when `is_late` cannot hold, decided without the history: the resolution clock has used at most the
+    working time since the opening (pauses only take from it), so a ticket younger than its target less the risk
+    margin is on time. The queues look up the history of the others only."""
+    take_runs, resolve_runs = running(ticket)
+    targets = ticket_targets(ticket)
+    if take_runs and sla_state(ticket.sla_deadline, ticket.taken_at, now, target_hours=float(targets.take),
+                               cal=cal).status in LATE:
+        return True
+    hours = float(targets.resolve)
+    age = working_time_between(cal, ticket.created_at, now)
+    return resolve_runs and age > timedelta(hours=hours) - risk_margin(hours)
 
 
 def is_late(ticket: Ticket, state: Clocks) -> bool:

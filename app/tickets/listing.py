@@ -5,7 +5,7 @@ Everything happens on the server, so the lists work without JavaScript and links
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
-from datetime import datetime
+from datetime import date, datetime
 from urllib.parse import urlencode
 
 from typing import Literal
@@ -187,11 +187,12 @@ def _rank(field_name: str, choices: type[LabelledStrEnum]) -> Case:
 
 # ---- technicians' queues ----
 
-async def clocks_for(tickets: list[Ticket], now: datetime) -> dict[int, clock.Clocks]:
+async def clocks_for(tickets: list[Ticket], now: datetime, closures: frozenset[date] | None = None,
+                     ) -> dict[int, clock.Clocks]:
     """Both SLA clocks of every ticket (loaded with its plan): two queries, however many tickets."""
     if not tickets:
         return {}
-    closures = await plans.closure_days()
+    closures = await plans.closure_days() if closures is None else closures
     changes = await clock.changes_by_ticket([t.id for t in tickets])
     return {t.id: clock.clocks(t, changes[t.id], plans.calendar_for(t.sla_plan, closures), now) for t in tickets}
 
@@ -210,8 +211,10 @@ def _queue_rows(user: User, name: str) -> QuerySet[Ticket]:
 
 async def _late_ids(rows: QuerySet[Ticket], now: datetime) -> list[int]:
     """The rows at risk or breached on a target whose clock still runs, from their plans and status history."""
-    candidates = await rows.select_related("sla_plan")
-    state = await clocks_for(candidates, now)
+    closures = await plans.closure_days()
+    candidates = [t for t in await rows.select_related("sla_plan")
+                  if clock.may_be_late(t, plans.calendar_for(t.sla_plan, closures), now)]
+    state = await clocks_for(candidates, now, closures)
     return [t.id for t in candidates if clock.is_late(t, state[t.id])]
 
 

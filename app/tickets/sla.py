@@ -227,5 +227,9 @@ def running_state(remaining: timedelta, target_hours: float) -> SlaState:
     """A running clock with `remaining` working time left: at risk below 25% of the target (or 2 hours)."""
     if remaining <= timedelta(0):
         return SlaState(SlaStatus.BREACHED, remaining)
-    threshold = max(timedelta(hours=target_hours) * AT_RISK_SHARE, AT_RISK_FLOOR)
-    return SlaState(SlaStatus.AT_RISK if remaining < threshold else SlaStatus.RUNNING, remaining)
+    return SlaState(SlaStatus.AT_RISK if remaining < risk_margin(target_hours) else SlaStatus.RUNNING, remaining)
+
+
+def risk_margin(target_hours: float) -> timedelta:
+    """A clock with less working time than this left is at risk."""
+    return max(timedelta(hours=target_hours) * AT_RISK_SHARE, AT_RISK_FLOOR)
