@@ -29,10 +29,12 @@ ROLES = {
 PAGES = {
     "visitor": ["/login", "/kb", "/documents", "/register", "/accessibility"],
     "requester": ["/", "/tickets", "/tickets/new", "{ticket}", "/search?q=password", "/kb", "/company", "/preferences"],
-    "technician": ["/", "/tickets/queues", "/tickets", "{ticket}", "/insights/dashboard", "/search?q=stampa"],
+    "technician": ["/", "/tickets/queues", "/tickets", "{ticket}", "/insights/dashboard", "/search?q=stampa",
+                   "/field/calendar", "/field/calendar?view=week"],
     "editor": ["/kb/editor", "/kb/editor/new", "/insights/search", "{ticket}"],
     "admin": ["/", "/admin/users", "/admin/companies", "/admin/mail", "/admin/search", "/admin/ticket-lists",
-              "/insights/dashboard", "{ticket}"],
+              "/insights/dashboard", "{ticket}", "/admin/sla-plans", "/admin/contracts", "/admin/inbound",
+              "/admin/audit"],
 }
 
 
