@@ -13,8 +13,7 @@ from app.accounts.models import User
 from app.searching.outbox import enqueue
 from app.tickets.choices import Priority, Severity
 from app.tickets.models import Category, Channel, Comment, EventKind, Product, Ticket, TicketEvent, WorkLog
-from app.tickets.service import SEARCH_SOURCE, business_calendar
-from app.tickets.sla import sla_deadline
+from app.tickets.service import SEARCH_SOURCE, opening_sla
 from app.tickets.workflow import Status, TicketType
 
 CATEGORIES = {"Albo pretorio": "Official notice board", "Protocollo": "Document register",
@@ -154,7 +153,7 @@ async def _create(spec: DemoTicket, categories: dict[str, Category], products: d
             product=products[spec.product], description=spec.description, requester=requester,
             company_id=requester.company_id, opened_by=assignee if spec.channel is Channel.PHONE and assignee else requester,
             assignee=assignee, taken_by=assignee if taken else None, taken_at=taken, resolution=spec.resolution,
-            sla_deadline=sla_deadline(await business_calendar(), opened, spec.priority),
+            **await opening_sla(requester.company_id, spec.priority, opened),
             resolved_at=done if spec.status in (Status.RISOLTO, Status.CHIUSO) else None,
             closed_at=done if spec.status in (Status.CHIUSO, Status.NON_CONSIDERARE) else None,
             last_interaction_at=done or opened + timedelta(hours=2),

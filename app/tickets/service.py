@@ -34,7 +34,6 @@ from app.tickets.models import (
     Attachment,
     Category,
     Channel,
-    Closure,
     Comment,
     EventKind,
     Product,
@@ -45,7 +44,7 @@ from app.tickets.models import (
     WorkLog,
 )
 from app.tickets.rating import rating_link
-from app.tickets.sla import BusinessCalendar, add_working_hours
+from app.tickets.sla import add_working_hours
 from app.tickets.workflow import (
     FORBIDDEN_STATUSES,
     Actor,
@@ -89,11 +88,6 @@ def now_utc() -> datetime:
 
 def attachments_dir(settings: Settings) -> Path:
     return settings.data_dir / "attachments"
-
-
-async def business_calendar() -> BusinessCalendar:
-    """The SLA calendar: Italian holidays plus the closures an admin entered."""
-    return BusinessCalendar(closures=frozenset(await Closure.all().values_list("day", flat=True)))
 
 
 # ---- input ----
@@ -191,7 +185,7 @@ async def create_ticket(
     if (done := await submissions.earlier(author, key)) is not None:
         return await _earlier_ticket(done)
     opened = now_utc()
-    sla = await _opening_sla(owner.company_id, data.priority, opened)
+    sla = await opening_sla(owner.company_id, data.priority, opened)
     stored = await _store_all(settings, uploads)
     try:
         ticket = await _insert_ticket(settings, author, owner, data, channel, opened, sla, stored, key)
@@ -225,7 +219,7 @@ async def _earlier_ticket(done: Submission) -> Ticket:
     return await Ticket.get(id=done.ticket_id)
 
 
-async def _opening_sla(company_id: int | None, priority: Priority, opened: datetime) -> dict[str, Any]:
+async def opening_sla(company_id: int | None, priority: Priority, opened: datetime) -> dict[str, Any]:
     """The plan a new ticket takes, its targets as they are today, and the take-in-charge deadline."""
     plan = await plans.plan_for(company_id, opened.astimezone(DISPLAY_TZ).date())
     return await _plan_fields(plan, priority, opened)
