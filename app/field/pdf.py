@@ -4,7 +4,6 @@ Core fonts only (no font file to ship): they speak Windows-1252, which holds Ita
 other character is written as "?"."""
 
 from dataclasses import dataclass
-from decimal import Decimal
 
 from fpdf import FPDF
 from fpdf.fonts import FontFace
@@ -13,6 +12,7 @@ from app.field.models import Intervention
 from app.field.service import clock, euro, total
 from app.i18n import _, format_when
 from app.tickets.models import Ticket, WorkLog
+from app.tickets.service import worked_hours
 
 ENCODING = "windows-1252"
 HEADING = FontFace(emphasis="BOLD", fill_color=(230, 230, 230))
@@ -77,7 +77,7 @@ def intervention_form(data: FormData) -> bytes:
     pdf.paragraph(ticket.resolution)
 
     pdf.heading(_("Work log"))
-    hours = sum((w.hours for w in data.work_logs), Decimal("0.00"))
+    hours = worked_hours(data.work_logs)
     pdf.rows([_("Date"), _("Technician"), _("Hours"), _("Note")],
              [[format_when(w.day), w.technician.full_name, f"{w.hours:.2f}", w.note] for w in data.work_logs]
              + [["", _("Total hours"), f"{hours:.2f}", ""]], (18, 25, 10, 47))

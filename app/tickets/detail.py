@@ -2,7 +2,6 @@
 
 from dataclasses import dataclass
 from datetime import timedelta
-from decimal import Decimal
 from typing import Any
 
 from tortoise.queryset import QuerySet
@@ -166,7 +165,7 @@ async def detail_context(user: User, ticket: Ticket) -> dict[str, Any]:
         context.update(
             contracts=contracts, open_contracts=[b.contract for b in contracts if b.valid_on(today)], today_date=today,
             work_kinds=list(WorkKind), work_logs=work_logs,
-            actual_hours=sum((Decimal(w.hours) for w in work_logs), Decimal(0)),
+            actual_hours=service.worked_hours(work_logs),
             technicians=await service.technicians(),
             categories=await Category.all(), products=await Product.all(),
             types=list(TicketType), priorities=list(Priority), severities=list(Severity),

@@ -4,7 +4,7 @@ Every change runs in one transaction that also writes the audit row, the search 
 Edits carry the version the editor saw; a stale version is refused (TicketConflict) and nothing is written.
 """
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
@@ -621,11 +621,12 @@ async def log_work(staff: User, ticket: Ticket, day: date, hours: Decimal, note:
     return entry
 
 
+def worked_hours(entries: Iterable[WorkLog]) -> Decimal:
+    return sum((Decimal(entry.hours) for entry in entries), Decimal(0))
+
+
 async def actual_hours(ticket: Ticket) -> Decimal:
-    total = Decimal(0)
-    for hours in await WorkLog.filter(ticket_id=ticket.id).values_list("hours", flat=True):
-        total += Decimal(hours)
-    return total
+    return worked_hours(await WorkLog.filter(ticket_id=ticket.id))
 
 
 async def mark_duplicate(settings: Settings, staff: User, ticket: Ticket, original_ref: str, version: int) -> Ticket:
