@@ -252,9 +252,14 @@ async def _late_page(rows: QuerySet[Ticket], now: datetime, page: int) -> QueueP
     return QueuePage([found[i] for i in ids if i in found], len(late), page)
 
 
-async def queue_counts(user: User, now: datetime) -> dict[str, int]:
-    counts = {name: await _queue_rows(user, name).count() for name in QUEUES if name != "sla"}
-    return {**counts, "sla": len(await _late_ids(_queue_rows(user, "sla"), now))}
+async def queue_counts(user: User, now: datetime, shown: QueuePage, shown_name: str) -> dict[str, int]:
+    """Every queue's size; the one on the page (`shown`) is counted already."""
+    counts = {shown_name: shown.total}
+    for name in QUEUES:
+        if name not in counts:
+            rows = _queue_rows(user, name)
+            counts[name] = len(await _late_ids(rows, now)) if name == "sla" else await rows.count()
+    return counts
 
 
 STATUS_CHOICES: tuple[Status, ...] = tuple(Status)

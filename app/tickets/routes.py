@@ -78,7 +78,7 @@ async def queues(request: Request) -> Response:
     page = await listing.queue(user, params.queue, now, params.page)
     return render(request, "tickets/queues.html", {
         "queue_name": params.queue, "page": page, "tickets": page.tickets,
-        "counts": await listing.queue_counts(user, now),
+        "counts": await listing.queue_counts(user, now, page, params.queue),
         "clocks": await listing.clocks_for(page.tickets, now),
     })
 
