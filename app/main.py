@@ -16,6 +16,7 @@ from starlette.routing import BaseRoute, Mount
 from starlette.staticfiles import StaticFiles
 from tortoise.contrib.starlette import RegisterTortoise
 
+from app import cache
 from app.auth import CurrentUserMiddleware
 from app.db import APP_DIR, tortoise_config
 from app.forms import InvalidInput
@@ -94,6 +95,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        cache.forget_all()  # what this process kept may come from another database (the tests open one per case)
         async with RegisterTortoise(app, config=tortoise_config(settings)), live_bus.running(settings.db_url):
             await open_search(settings)  # an engine that is down does not stop the portal from starting
             jobs = background_jobs(settings) if settings.run_jobs else []

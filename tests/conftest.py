@@ -12,6 +12,7 @@ from asgi_lifespan import LifespanManager
 from starlette.applications import Starlette
 from tortoise import Tortoise
 
+from app.cache import forget_all
 from app.cli import migrate_database
 from app.db import tortoise_config
 from app.main import create_app
@@ -92,6 +93,7 @@ async def client(app: Starlette) -> AsyncIterator[httpx.AsyncClient]:
 @pytest.fixture
 async def db(settings: Settings) -> AsyncIterator[None]:
     """The database without the web application, for service-level tests."""
+    forget_all()
     await Tortoise.init(config=tortoise_config(settings))
     try:
         yield

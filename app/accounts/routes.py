@@ -69,7 +69,8 @@ async def choose_language(request: Request) -> Response:
     request.session["locale"] = posted.locale
     user = current_user(request)
     if user is not None:
-        await User.filter(id=user.id).update(locale=posted.locale)
+        user.locale = posted.locale
+        await user.save(update_fields=["locale"])  # saved, not updated in bulk: the cached technicians hear of it
     return redirect(_safe_next(posted.next or "/"))
 
 

@@ -13,6 +13,7 @@ from decimal import Decimal
 
 from tortoise.expressions import Q
 
+from app.cache import Shared
 from app.contracts.models import CompanyPlan, ServiceContract, SlaPlan
 from app.i18n import N_
 from app.tickets.choices import Priority
@@ -77,8 +78,20 @@ def calendar_for(plan: SlaPlan | None, closures: frozenset[date]) -> BusinessCal
                             closures=closures if off else frozenset(), holiday_country="IT" if off else None)
 
 
-async def closure_days() -> frozenset[date]:
+async def _closure_days() -> frozenset[date]:
     return frozenset(await Closure.all().values_list("day", flat=True))
+
+
+async def _plans_by_id() -> dict[int, SlaPlan]:
+    return {p.id: p for p in await SlaPlan.all()}
+
+
+closures = Shared("closure-days", _closure_days, Closure)
+sla_plans = Shared("sla-plans", _plans_by_id, SlaPlan)
+
+
+async def closure_days() -> frozenset[date]:
+    return await closures.get()
 
 
 @dataclass(frozen=True)

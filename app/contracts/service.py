@@ -16,6 +16,7 @@ from tortoise.transactions import in_transaction
 
 from app.accounts.models import Company, User
 from app.audit import service as audit
+from app.contracts import plans
 from app.contracts.models import CompanyPlan, ServiceContract, SlaPlan
 from app.contracts.plans import (
     PlanError,
@@ -151,6 +152,7 @@ async def save_plan(admin: User, plan: SlaPlan | None, data: PlanInput) -> SlaPl
         await target.save()
         await audit.record(admin, "sla_plan.update" if plan else "sla_plan.create", f"sla_plan:{target.id}",
                            target.name, changed=audit.changed_fields(before, _audited(target)))
+    await plans.sla_plans.changed()  # the bulk update sends no signal, and the save's came before the commit
     return target
 
 

@@ -26,7 +26,8 @@ from app.tickets.access import ticket_for
 from app.tickets.detail import detail_context
 from app.tickets.models import Ticket, WorkLog
 from app.tickets.routes import read_upload_form
-from app.tickets.service import TicketError, local_today, technicians
+from app.tickets.references import technicians
+from app.tickets.service import TicketError, local_today
 from app.uploads import serve_stored
 from app.web import app_settings, flash, read_form, redirect, render
 

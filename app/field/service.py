@@ -21,8 +21,9 @@ from app.live.bus import ticket_changed as tell_live_pages
 from app.permissions import Action, allowed
 from app.settings import Settings
 from app.tickets import notify
+from app.tickets.references import technicians
 from app.tickets.models import EventKind, Ticket
-from app.tickets.service import now_utc, record, technicians
+from app.tickets.service import now_utc, record
 from app.tickets.workflow import Status
 from app.uploads import StoredFile, UploadRefused, publish, remove_stored, store_upload
 

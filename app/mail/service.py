@@ -6,9 +6,10 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from email.message import EmailMessage
 from email.utils import make_msgid
+from functools import lru_cache
 from typing import Any
 
-from jinja2 import Environment
+from jinja2 import Environment, meta
 
 from app import i18n
 from app.mail.models import MailStatus, OutgoingMail
@@ -54,6 +55,31 @@ def shortened(text: str, limit: int) -> str:
     cut = text[:limit - 1]
     space = cut.rfind(" ", limit - 40)
     return (cut[:space] if space > 0 else cut).rstrip() + "…"
+
+
+@lru_cache(maxsize=None)
+def reads(name: str, variable: str, env: Environment = templates.env) -> bool:
+    """Whether the templates of mail `name`, or any template they include or extend, read `variable`."""
+    pending = [f"mail/{name}/{part}" for part in ("subject.txt", "body.txt", "body.html")]
+    seen: set[str] = set()
+    while pending:
+        template = pending.pop()
+        if template in seen:
+            continue
+        seen.add(template)
+        source = env.loader.get_source(env, template)[0]  # type: ignore[union-attr]
+        tree = env.parse(source)
+        if variable in meta.find_undeclared_variables(tree):
+            return True
+        pending.extend(t for t in meta.find_referenced_templates(tree) if t is not None)
+    return False
+
+
+def same_mail_to(row: OutgoingMail, recipient: str) -> OutgoingMail:
+    """`row` for another recipient: a mail that reads nothing of its recipient is rendered once per language."""
+    return OutgoingMail(recipient=recipient, subject=row.subject, text_body=row.text_body, html_body=row.html_body,
+                        template=row.template, message_id=make_msgid(domain=MESSAGE_ID_DOMAIN),
+                        reply_to=row.reply_to, next_attempt_at=row.next_attempt_at)
 
 
 def outbox_row(name: str, recipient: str, locale: str, context: dict[str, Any], reply_to: str = "") -> OutgoingMail:

@@ -3,8 +3,9 @@ category's or product's Italian name, a status code); hits, facets and filters s
 
 from dataclasses import dataclass, field
 
+from app.cache import Shared
 from app.kb.models import Category as KnowledgeCategory
-from app.tickets.models import Category, Product
+from app.tickets import references
 from app.tickets.workflow import Status
 
 
@@ -20,12 +21,19 @@ class ValueLabels:
         return table.get(value, value)
 
 
+async def _knowledge_categories() -> list[KnowledgeCategory]:
+    return await KnowledgeCategory.all()
+
+
+knowledge_categories = Shared("knowledge-categories", _knowledge_categories, KnowledgeCategory)
+
+
 async def value_labels(locale: str) -> ValueLabels:
-    """The three small lists, read once per results page."""
-    categories = {c.key: c.name(locale) for c in await KnowledgeCategory.all()}
-    categories.update({c.name: c.label_for(locale) for c in await Category.all()})
+    """The three small lists, from the per-process cache of the reference tables."""
+    categories = {c.key: c.name(locale) for c in await knowledge_categories.get()}
+    categories.update({c.name: c.label_for(locale) for c in await references.all_categories()})
     return ValueLabels(
         category=categories,
-        product={p.name: p.label_for(locale) for p in await Product.all()},
+        product={p.name: p.label_for(locale) for p in await references.all_products()},
         status={s.value: s.label_for(locale) for s in Status},
     )

@@ -11,6 +11,8 @@ from tortoise.expressions import Q
 from tortoise.queryset import QuerySet
 
 from app.accounts.models import User
+from app.prepared import STAND_INS, Prepared
+from app.tickets.loading import with_related
 from app.tickets.models import Ticket
 from app.tickets.workflow import Actor, Status
 
@@ -50,23 +52,28 @@ def visible_tickets(user: User) -> QuerySet[Ticket]:
     return Ticket.filter(visibility(user))
 
 
-def parse_ref(ref: str) -> Q | None:
+def _named(ref: str) -> tuple[str, int] | None:
     """`TT12` names a ticket by number, `12` by id; anything else names nothing."""
     match = TICKET_REF.match(ref.strip())
     if match is None:
         return None
-    return Q(number=int(match["number"])) if match["number"] else Q(id=int(match["id"]))
+    return ("number", int(match["number"])) if match["number"] else ("id", int(match["id"]))
+
+
+def parse_ref(ref: str) -> Q | None:
+    named = _named(ref)
+    return None if named is None else Q(**{named[0]: named[1]})
+
+
+_BY = {field: Prepared(Ticket, lambda value, field=field: Ticket.filter(**{field: value}).limit(1), STAND_INS[0])
+       for field in ("number", "id")}
 
 
 async def ticket_for(user: User, ref: str) -> Ticket:
     """The ticket `ref` if `user` may see it, with its people loaded; 404 otherwise."""
-    where = parse_ref(ref)
-    if where is None:
+    named = _named(ref)
+    ticket = None if named is None else await _BY[named[0]].first(named[1])
+    if ticket is None or not can_see(user, ticket):
         raise HTTPException(status_code=404)
-    ticket = await visible_tickets(user).filter(where).select_related(
-        "requester", "company", "assignee", "taken_by", "opened_by", "category", "product", "duplicate_of",
-        "sla_plan",
-    ).first()
-    if ticket is None:
-        raise HTTPException(status_code=404)
+    await with_related([ticket])
     return ticket

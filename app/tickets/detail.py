@@ -8,20 +8,20 @@ from tortoise.queryset import QuerySet
 
 from app.accounts.models import User
 from app.canned.service import replies_for
+from app.contracts import clock, plans
+from app.contracts.service import balances
 from app.field.service import ticket_panel as field_panel
 from app.i18n import N_, _
 from app.permissions import Action, allowed
-from app.tickets import service
+from app.prepared import STAND_INS, Prepared
+from app.tickets import references, service
 from app.tickets.access import actor_for
 from app.tickets.choices import LabelledStrEnum, Priority, Severity
-from app.contracts import clock, plans
-from app.contracts.service import balances
+from app.tickets.loading import attach, people_of, users_by_id
 from app.tickets.models import (
     Attachment,
-    Category,
     Comment,
     EventKind,
-    Product,
     Rating,
     Ticket,
     TicketEvent,
@@ -99,6 +99,15 @@ def visible_comments(user: User, ticket: Ticket) -> QuerySet[Comment]:
     return query if sees_internal(user, ticket) else query.filter(internal=False)
 
 
+# The detail page's reads, by ticket id (app/prepared.py).
+_ALL_COMMENTS = Prepared(Comment, lambda t: Comment.filter(ticket_id=t).order_by("id"), STAND_INS[0])
+_PUBLIC_COMMENTS = Prepared(Comment, lambda t: Comment.filter(ticket_id=t, internal=False).order_by("id"), STAND_INS[0])
+_EVENTS = Prepared(TicketEvent, lambda t: TicketEvent.filter(ticket_id=t).order_by("id"), STAND_INS[0])
+_WORK_LOGS = Prepared(WorkLog, lambda t: WorkLog.filter(ticket_id=t).select_related("contract"), STAND_INS[0])
+_DUPLICATES = Prepared(Ticket, lambda t: Ticket.filter(duplicate_of_id=t).order_by("id"), STAND_INS[0])
+_RATING = Prepared(Rating, lambda t: Rating.filter(ticket_id=t).limit(1), STAND_INS[0])
+
+
 def visible_attachments(user: User, ticket: Ticket) -> QuerySet[Attachment]:
     """The ticket's files this viewer may list and open: a requester never gets those of internal notes."""
     query = Attachment.filter(ticket_id=ticket.id)
@@ -122,10 +131,16 @@ def may_comment(user: User, ticket: Ticket) -> bool:
 
 async def detail_context(user: User, ticket: Ticket) -> dict[str, Any]:
     staff = sees_internal(user, ticket)
-    comments_query = visible_comments(user, ticket).select_related("author").order_by("id")
-    comments = [NumberedComment(i, c) for i, c in enumerate(await comments_query, start=1)]
+    rows = await (_ALL_COMMENTS if staff else _PUBLIC_COMMENTS).rows(ticket.id)
     # Every row, even those this viewer is not shown: the last one is where the page's live updates resume.
-    events = await TicketEvent.filter(ticket_id=ticket.id).select_related("actor").order_by("id")
+    events = await _EVENTS.rows(ticket.id)
+    work_logs = await _WORK_LOGS.rows(ticket.id) if staff else []
+    people = await users_by_id({c.author_id for c in rows} | {e.actor_id for e in events}
+                               | {w.technician_id for w in work_logs}, known=people_of(ticket))
+    attach(rows, "author", people)
+    attach(events, "actor", people)
+    attach(work_logs, "technician", people)
+    comments = [NumberedComment(i, c) for i, c in enumerate(rows, start=1)]
     cal, now = plans.calendar_for(ticket.sla_plan, await plans.closure_days()), service.now_utc()
     context: dict[str, Any] = {
         "ticket": ticket,
@@ -140,7 +155,7 @@ async def detail_context(user: User, ticket: Ticket) -> dict[str, Any]:
         "actions": actions_for(user, ticket),
         "can_comment": may_comment(user, ticket),
         "can_note": allowed(user, Action.WRITE_INTERNAL_NOTE, ticket),
-        "duplicates": await Ticket.filter(duplicate_of_id=ticket.id).order_by("id"),
+        "duplicates": await _DUPLICATES.rows(ticket.id),
         "is_staff": staff,
         "is_technician": allowed(user, Action.WORK_TICKET, ticket),
         "status_label": status_label,
@@ -151,7 +166,7 @@ async def detail_context(user: User, ticket: Ticket) -> dict[str, Any]:
         "duration": duration,
         "today": service.local_today().isoformat(),
         "submission_key": new_key(),  # the comment form's one-time key
-        "rating": await Rating.get_or_none(ticket_id=ticket.id),
+        "rating": await _RATING.first(ticket.id),
         "can_rate": allowed(user, Action.RATE_TICKET, ticket),
         "scores": SCORES,
     }
@@ -161,13 +176,12 @@ async def detail_context(user: User, ticket: Ticket) -> dict[str, Any]:
     if staff:
         contracts = await balances(ticket.company_id) if ticket.company_id is not None else []
         today = service.local_today()
-        work_logs = await WorkLog.filter(ticket_id=ticket.id).select_related("technician", "contract")
         context.update(
             contracts=contracts, open_contracts=[b.contract for b in contracts if b.valid_on(today)], today_date=today,
             work_kinds=list(WorkKind), work_logs=work_logs,
             actual_hours=service.worked_hours(work_logs),
-            technicians=await service.technicians(),
-            categories=await Category.all(), products=await Product.all(),
+            technicians=await references.technicians(),
+            categories=await references.all_categories(), products=await references.all_products(),
             types=list(TicketType), priorities=list(Priority), severities=list(Severity),
             can_discard=can(ticket.status, Actor.STAFF, Event.DISCARD, ticket.ticket_type),
             faq=await promoted(ticket, user),

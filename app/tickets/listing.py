@@ -18,6 +18,7 @@ from app.accounts.models import User
 from app.forms import Choice, Count, NumberChoice, QueryModel, Text, parse_query
 from app.tickets.access import TICKET_REF, sees_company_tickets, visible_tickets
 from app.tickets.choices import LabelledStrEnum, Priority
+from app.tickets.loading import with_related
 from app.tickets.models import Ticket
 from app.contracts import clock, plans
 from app.tickets.workflow import CLOSED_STATUSES, OPEN_STATUSES, WAITING_FOR_STAFF, Status, TicketType
@@ -43,7 +44,6 @@ VIEWS = ("open", "closed")
 SCOPES = ("mine", "company")
 QUEUES = ("unassigned", "mine", "waiting", "sla")
 QUEUE_PAGE_SIZE = 25
-QUEUE_RELATED = ("requester", "company", "assignee", "category", "product", "sla_plan")
 MAX_FILTER = 100
 MAX_PAGE = 100_000
 
@@ -174,8 +174,8 @@ async def ticket_page(user: User, params: ListParams) -> TicketPage:
         order = SORT_RANK
     rows = await query.order_by(f"-{order}" if params.descending else order, "-id").offset(
         (params.page - 1) * params.size
-    ).limit(params.size).select_related("requester", "company", "assignee", "category", "product")
-    return TicketPage(rows, total, params)
+    ).limit(params.size)
+    return TicketPage(await with_related(rows), total, params)
 
 
 def _rank(field_name: str, choices: type[LabelledStrEnum]) -> Case:
@@ -240,7 +240,7 @@ async def queue(user: User, name: str, now: datetime, page: int = 1) -> QueuePag
         return await _late_page(rows, now, page)
     total = await rows.count()
     page = min(page, _pages(total))
-    tickets = await rows.offset((page - 1) * QUEUE_PAGE_SIZE).limit(QUEUE_PAGE_SIZE).select_related(*QUEUE_RELATED)
+    tickets = await with_related(await rows.offset((page - 1) * QUEUE_PAGE_SIZE).limit(QUEUE_PAGE_SIZE))
     return QueuePage(tickets, total, page)
 
 
@@ -248,7 +248,7 @@ async def _late_page(rows: QuerySet[Ticket], now: datetime, page: int) -> QueueP
     late = await _late_ids(rows, now)
     page = min(page, _pages(len(late)))
     ids = late[(page - 1) * QUEUE_PAGE_SIZE : page * QUEUE_PAGE_SIZE]
-    found = {t.id: t for t in await Ticket.filter(id__in=ids).select_related(*QUEUE_RELATED)}
+    found = {t.id: t for t in await with_related(await Ticket.filter(id__in=ids))}
     return QueuePage([found[i] for i in ids if i in found], len(late), page)
 
 

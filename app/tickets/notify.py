@@ -3,11 +3,13 @@
 from dataclasses import dataclass
 from typing import Any
 
-from app.accounts.models import Role, User, UserStatus
+from app.accounts.models import User, UserStatus
 from app.inbound.replies import reply_address
-from app.mail.service import outbox_row, queue_mails
+from app.mail.models import OutgoingMail
+from app.mail.service import outbox_row, queue_mails, reads, same_mail_to
 from app.settings import Settings
 from app.tickets.models import Ticket
+from app.tickets.references import technicians
 
 
 @dataclass(frozen=True)
@@ -46,10 +48,7 @@ async def requester_side(ticket: Ticket, exclude: User | None = None) -> list[Re
 async def team(settings: Settings, exclude: User | None = None) -> list[Recipient]:
     if settings.team_email:
         return [Recipient(settings.team_email, settings.default_locale)]
-    technicians = await User.filter(status=UserStatus.ACTIVE).filter(is_technician=True)
-    admins = await User.filter(status=UserStatus.ACTIVE, is_admin=True, is_technician=False)
-    people = [u for u in [*technicians, *admins] if u.has_role(Role.TECHNICIAN)]
-    return [_as_recipient(u) for u in people if exclude is None or u.id != exclude.id]
+    return [_as_recipient(u) for u in await technicians() if exclude is None or u.id != exclude.id]
 
 
 async def staff_side(settings: Settings, ticket: Ticket, exclude: User | None = None) -> list[Recipient]:
@@ -68,9 +67,17 @@ async def send(
     unique: dict[str, Recipient] = {}
     for recipient in recipients:
         unique.setdefault(recipient.email, recipient)
-    await queue_mails([
-        outbox_row(template, recipient.email, recipient.locale,
-                   {"ticket": ticket, "link": ticket_link(settings, ticket), "recipient": recipient,
-                    "replies_read": bool(reply_to), **context}, reply_to=reply_to)
-        for recipient in unique.values()
-    ])
+    personal = reads(template, "recipient")
+    rendered: dict[str, OutgoingMail] = {}  # by language, when the mail says nothing of its recipient
+    rows = []
+    for recipient in unique.values():
+        first = None if personal else rendered.get(recipient.locale)
+        if first is not None:
+            rows.append(same_mail_to(first, recipient.email))
+            continue
+        row = outbox_row(template, recipient.email, recipient.locale,
+                         {"ticket": ticket, "link": ticket_link(settings, ticket), "recipient": recipient,
+                          "replies_read": bool(reply_to), **context}, reply_to=reply_to)
+        rendered[recipient.locale] = row
+        rows.append(row)
+    await queue_mails(rows)

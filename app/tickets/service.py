@@ -16,7 +16,7 @@ from tortoise.exceptions import IntegrityError
 from tortoise.expressions import F
 from tortoise.transactions import in_transaction
 
-from app.accounts.models import Company, Role, User, UserStatus
+from app.accounts.models import Company, User, UserStatus
 from app.contracts import plans
 from app.contracts.models import SlaPlan
 from app.contracts.service import ContractError, check_work_entry
@@ -25,7 +25,7 @@ from app.live.bus import ticket_changed as tell_live_pages
 from app.permissions import Action, allowed
 from app.searching.outbox import enqueue
 from app.settings import Settings
-from app.tickets import notify, submissions
+from app.tickets import notify, references, submissions
 from app.tickets.access import actor_for, parse_ref
 from app.tickets.attachment_text import initial_text_status, text_queued
 from app.tickets.choices import Priority, Severity
@@ -511,16 +511,13 @@ async def auto_close_resolved(settings: Settings, now: datetime | None = None) -
 
 # ---- staff edits ----
 
-async def technicians() -> list[User]:
-    people = await User.filter(status=UserStatus.ACTIVE).order_by("full_name")
-    return [u for u in people if u.has_role(Role.TECHNICIAN)]
 
 
 async def assign(settings: Settings, staff: User, ticket: Ticket, assignee_id: int | None, version: int) -> None:
     _check(staff, Action.WORK_TICKET, ticket)
     assignee = None
     if assignee_id is not None:
-        assignee = next((u for u in await technicians() if u.id == assignee_id), None)
+        assignee = next((u for u in await references.technicians() if u.id == assignee_id), None)
         if assignee is None:
             raise TicketError(N_("Choose a technician from the list."))
     if assignee_id == ticket.assignee_id:

@@ -7,44 +7,27 @@ address, language and audience (staff-only articles too: endpoints are registere
 
 import asyncio
 import json
-import time
 import uuid
 from datetime import UTC, datetime
 from typing import Any
 
-from app.live import bus as live_bus
+from app.cache import Shared
 from app.webhooks.models import WebhookDelivery, WebhookEndpoint, WebhookEvent
 
 deliveries_queued = asyncio.Event()
-ENDPOINTS_CHANGED = "webhook-endpoints"
-# A process that hears no announcement (the `sportello jobs` process, a dropped LISTEN) rereads this often.
-WANTED_TTL_SECONDS = 30.0
 
 
-class _Wanted:
-    """The events some active endpoint wants, kept per process: most portals have no endpoint, and a ticket
-    change then costs no query. Forgotten when an admin changes endpoints (in every process, app/live/bus)."""
-
-    def __init__(self) -> None:
-        self.events: frozenset[str] | None = None
-        self.read_at = 0.0
-
-    def forget(self) -> None:
-        self.events = None
-
-    async def get(self) -> frozenset[str]:
-        if self.events is None or time.monotonic() - self.read_at > WANTED_TTL_SECONDS:
-            rows = await WebhookEndpoint.filter(active=True).values_list("events", flat=True)
-            self.events, self.read_at = frozenset(e for events in rows for e in events), time.monotonic()
-        return self.events
+async def _wanted_events() -> frozenset[str]:
+    rows = await WebhookEndpoint.filter(active=True).values_list("events", flat=True)
+    return frozenset(e for events in rows for e in events)
 
 
-wanted = _Wanted()
-live_bus.on_topic(ENDPOINTS_CHANGED, wanted.forget)
+# The events some active endpoint wants: most portals have no endpoint, and a ticket change then costs no query.
+wanted = Shared("webhook-endpoints", _wanted_events)
 
 
 async def endpoints_changed() -> None:
-    await live_bus.announce(ENDPOINTS_CHANGED)
+    await wanted.changed()
 
 
 async def emit(event: WebhookEvent, data: dict[str, Any]) -> str | None:
