@@ -4,8 +4,12 @@ import asyncio
 import logging
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from email.message import EmailMessage
-from email.utils import make_msgid
+from email.charset import QP, Charset
+from email.header import Header
+from email.message import Message
+from email.mime.multipart import MIMEMultipart
+from email.mime.text import MIMEText
+from email.utils import formataddr, formatdate, make_msgid, parseaddr
 from functools import lru_cache
 from typing import Any
 
@@ -114,17 +118,26 @@ async def queue_mails(rows: list[OutgoingMail]) -> None:
         mail_queued.set()
 
 
-def build_message(row: OutgoingMail, sender: str) -> EmailMessage:
-    message = EmailMessage()
-    message["From"] = sender
+# Quoted-printable bodies: the mail stays readable in the development sink and in a raw mailbox.
+UTF8 = Charset("utf-8")
+UTF8.header_encoding = UTF8.body_encoding = QP
+
+
+def build_message(row: OutgoingMail, sender: str) -> Message:
+    """The MIME message of `row`, made with the email package's compat32 classes: the default policy's header
+    objects cost 2.5 times the CPU (1.4 against 0.6 ms a mail), and a change told to a team is a mail each."""
+    message = MIMEMultipart("alternative")
+    name, address = parseaddr(sender)
+    message["From"] = formataddr((name, address), charset=UTF8)
     message["To"] = row.recipient
-    message["Subject"] = row.subject
+    message["Subject"] = row.subject if row.subject.isascii() else Header(row.subject, UTF8)
     message["Message-ID"] = row.message_id or make_msgid(domain=MESSAGE_ID_DOMAIN)
     if row.reply_to:
         message["Reply-To"] = row.reply_to
     message["Auto-Submitted"] = "auto-generated"  # RFC 3834: out-of-office responders do not answer it (no loops)
-    message.set_content(row.text_body)
-    message.add_alternative(row.html_body, subtype="html")
+    message["Date"] = formatdate(usegmt=True)
+    message.attach(MIMEText(row.text_body, "plain", UTF8))
+    message.attach(MIMEText(row.html_body, "html", UTF8))
     return message
 
 

@@ -1,6 +1,6 @@
 """Where mail goes: a real SMTP server, or the local sink (one .eml file per message) in development."""
 
-from email.message import EmailMessage
+from email.message import Message
 from pathlib import Path
 from typing import Protocol
 from urllib.parse import unquote, urlsplit
@@ -12,7 +12,7 @@ import aiosmtplib
 
 
 class Transport(Protocol):
-    async def send(self, message: EmailMessage) -> None: ...
+    async def send(self, message: Message) -> None: ...
 
 
 class SmtpTransport:
@@ -25,7 +25,7 @@ class SmtpTransport:
         self.password = unquote(parts.password) if parts.password else None
         self.start_tls = "starttls=1" in parts.query
 
-    async def send(self, message: EmailMessage) -> None:
+    async def send(self, message: Message) -> None:
         await aiosmtplib.send(
             message,
             hostname=self.host,
@@ -45,7 +45,7 @@ class FileSink:
     def __init__(self, directory: Path) -> None:
         self.directory = directory
 
-    async def send(self, message: EmailMessage) -> None:
+    async def send(self, message: Message) -> None:
         self.directory.mkdir(parents=True, exist_ok=True)
         name = f"{datetime.now(UTC):%Y%m%dT%H%M%S%f}-{uuid4().hex[:8]}.eml"
         async with aiofiles.open(self.directory / name, "wb") as handle:
