@@ -9,7 +9,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from app import i18n
 from app.accounts import sessions
 from app.accounts.models import Session, User, UserStatus
-from app.prepared import TEXT_STAND_INS, Prepared
+from app.reads import TEXT_STAND_INS, Prepared
 
 SESSION_ID = "sid"
 

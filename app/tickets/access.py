@@ -11,7 +11,7 @@ from tortoise.expressions import Q
 from tortoise.queryset import QuerySet
 
 from app.accounts.models import User
-from app.prepared import STAND_INS, Prepared
+from app.reads import STAND_INS, Prepared
 from app.tickets.loading import with_related
 from app.tickets.models import Ticket
 from app.tickets.workflow import Actor, Status

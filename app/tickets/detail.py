@@ -13,7 +13,7 @@ from app.contracts.service import balances
 from app.field.service import ticket_panel as field_panel
 from app.i18n import N_, _
 from app.permissions import Action, allowed
-from app.prepared import STAND_INS, Prepared
+from app.reads import STAND_INS, Prepared, gathered, nothing
 from app.tickets import references, service
 from app.tickets.access import actor_for
 from app.tickets.choices import LabelledStrEnum, Priority, Severity
@@ -99,7 +99,7 @@ def visible_comments(user: User, ticket: Ticket) -> QuerySet[Comment]:
     return query if sees_internal(user, ticket) else query.filter(internal=False)
 
 
-# The detail page's reads, by ticket id (app/prepared.py).
+# The detail page's reads, by ticket id (app/reads.py).
 _ALL_COMMENTS = Prepared(Comment, lambda t: Comment.filter(ticket_id=t).order_by("id"), STAND_INS[0])
 _PUBLIC_COMMENTS = Prepared(Comment, lambda t: Comment.filter(ticket_id=t, internal=False).order_by("id"), STAND_INS[0])
 _EVENTS = Prepared(TicketEvent, lambda t: TicketEvent.filter(ticket_id=t).order_by("id"), STAND_INS[0])
@@ -130,24 +130,34 @@ def may_comment(user: User, ticket: Ticket) -> bool:
 
 
 async def detail_context(user: User, ticket: Ticket) -> dict[str, Any]:
-    staff = sees_internal(user, ticket)
-    rows = await (_ALL_COMMENTS if staff else _PUBLIC_COMMENTS).rows(ticket.id)
-    # Every row, even those this viewer is not shown: the last one is where the page's live updates resume.
-    events = await _EVENTS.rows(ticket.id)
-    work_logs = await _WORK_LOGS.rows(ticket.id) if staff else []
+    staff, technician = sees_internal(user, ticket), allowed(user, Action.WORK_TICKET, ticket)
+    read = await gathered(
+        comments=(_ALL_COMMENTS if staff else _PUBLIC_COMMENTS).rows(ticket.id),
+        # Every row, even those this viewer is not shown: the last one is where the page's live updates resume.
+        events=_EVENTS.rows(ticket.id),
+        work_logs=_WORK_LOGS.rows(ticket.id) if staff else nothing([]),
+        # The listed facts only: an attachment's extracted text (up to 100,000 characters) is for the index.
+        attachments=visible_attachments(user, ticket).order_by("id").values(
+            "id", "original_name", "size", "created_at", "internal", uploader="uploaded_by__full_name"),
+        duplicates=_DUPLICATES.rows(ticket.id),
+        rating=_RATING.first(ticket.id),
+        closures=plans.closure_days(),
+        field=field_panel(user, ticket),
+        canned_replies=replies_for(user) if technician else nothing(None),
+        contracts=balances(ticket.company_id) if staff and ticket.company_id is not None else nothing([]),
+        faq=promoted(ticket, user) if staff else nothing(None),
+    )
+    rows, events, work_logs = read["comments"], read["events"], read["work_logs"]
     people = await users_by_id({c.author_id for c in rows} | {e.actor_id for e in events}
                                | {w.technician_id for w in work_logs}, known=people_of(ticket))
     attach(rows, "author", people)
     attach(events, "actor", people)
     attach(work_logs, "technician", people)
-    comments = [NumberedComment(i, c) for i, c in enumerate(rows, start=1)]
-    cal, now = plans.calendar_for(ticket.sla_plan, await plans.closure_days()), service.now_utc()
+    cal, now = plans.calendar_for(ticket.sla_plan, read["closures"]), service.now_utc()
     context: dict[str, Any] = {
         "ticket": ticket,
-        "comments": comments,
-        # The listed facts only: an attachment's extracted text (up to 100,000 characters) is for the index.
-        "attachments": await visible_attachments(user, ticket).order_by("id").values(
-            "id", "original_name", "size", "created_at", "internal", uploader="uploaded_by__full_name"),
+        "comments": [NumberedComment(i, c) for i, c in enumerate(rows, start=1)],
+        "attachments": read["attachments"],
         "events": [e for e in events if staff or e.kind in REQUESTER_HISTORY],
         "live_after": events[-1].id if events else 0,
         "clocks": clock.clocks(ticket, clock.changes_of(events), cal, now),
@@ -155,9 +165,9 @@ async def detail_context(user: User, ticket: Ticket) -> dict[str, Any]:
         "actions": actions_for(user, ticket),
         "can_comment": may_comment(user, ticket),
         "can_note": allowed(user, Action.WRITE_INTERNAL_NOTE, ticket),
-        "duplicates": await _DUPLICATES.rows(ticket.id),
+        "duplicates": read["duplicates"],
         "is_staff": staff,
-        "is_technician": allowed(user, Action.WORK_TICKET, ticket),
+        "is_technician": technician,
         "status_label": status_label,
         "field_changes": field_changes,
         "EventKind": EventKind,
@@ -166,16 +176,15 @@ async def detail_context(user: User, ticket: Ticket) -> dict[str, Any]:
         "duration": duration,
         "today": service.local_today().isoformat(),
         "submission_key": new_key(),  # the comment form's one-time key
-        "rating": await _RATING.first(ticket.id),
+        "rating": read["rating"],
         "can_rate": allowed(user, Action.RATE_TICKET, ticket),
         "scores": SCORES,
+        **read["field"],
     }
-    context.update(await field_panel(user, ticket))
-    if allowed(user, Action.WORK_TICKET, ticket):
-        context["canned_replies"] = await replies_for(user)
+    if technician:
+        context["canned_replies"] = read["canned_replies"]
     if staff:
-        contracts = await balances(ticket.company_id) if ticket.company_id is not None else []
-        today = service.local_today()
+        contracts, today = read["contracts"], service.local_today()
         context.update(
             contracts=contracts, open_contracts=[b.contract for b in contracts if b.valid_on(today)], today_date=today,
             work_kinds=list(WorkKind), work_logs=work_logs,
@@ -184,7 +193,7 @@ async def detail_context(user: User, ticket: Ticket) -> dict[str, Any]:
             categories=await references.all_categories(), products=await references.all_products(),
             types=list(TicketType), priorities=list(Priority), severities=list(Severity),
             can_discard=can(ticket.status, Actor.STAFF, Event.DISCARD, ticket.ticket_type),
-            faq=await promoted(ticket, user),
+            faq=read["faq"],
             can_promote=allowed(user, Action.PROMOTE_TICKET) and is_promotable(ticket),
         )
     return context

@@ -13,7 +13,7 @@ from tortoise.models import Model
 from app.accounts.models import Company, User
 from app.cache import Shared
 from app.contracts import plans
-from app.prepared import STAND_INS, Prepared
+from app.reads import STAND_INS, Prepared, gathered
 from app.tickets import references
 from app.tickets.models import Ticket
 
@@ -28,12 +28,13 @@ async def users_by_id(ids: Iterable[int | None], known: dict[int, User] | None =
     return found
 
 
-# Most pages need one user or one company more: that read comes prepared (app/prepared.py).
+# Most pages need one user or one company more: that read comes prepared (app/reads.py).
 _ONE_USER = Prepared(User, lambda user_id: User.filter(id=user_id), STAND_INS[0])
 _ONE_COMPANY = Prepared(Company, lambda company_id: Company.filter(id=company_id), STAND_INS[0])
+_ONE_TICKET = Prepared(Ticket, lambda ticket_id: Ticket.filter(id=ticket_id), STAND_INS[0])
 
 
-async def _by_id(model: type[M], one: Prepared[M], ids: set[int]) -> dict[int, M]:
+async def _by_id(model: type[M], one: Prepared[M], ids: set[int | None]) -> dict[int, M]:
     if not ids:
         return {}
     rows = await one.rows(next(iter(ids))) if len(ids) == 1 else await model.filter(id__in=ids)
@@ -57,16 +58,18 @@ async def with_related(tickets: Sequence[Ticket], users: dict[int, User] | None 
     `users` are people loaded already."""
     if not tickets:
         return []
-    known = await users_by_id({getattr(t, f"{name}_id") for t in tickets for name in PEOPLE}, users)
+    read = await gathered(
+        people=users_by_id({getattr(t, f"{name}_id") for t in tickets for name in PEOPLE}, users),
+        company=_by_id(Company, _ONE_COMPANY, {t.company_id for t in tickets} - {None}),
+        duplicate_of=_by_id(Ticket, _ONE_TICKET, {t.duplicate_of_id for t in tickets} - {None}),
+        category=_fresh(references.categories, {t.category_id for t in tickets}),
+        product=_fresh(references.products, {t.product_id for t in tickets}),
+        sla_plan=_fresh(plans.sla_plans, {t.sla_plan_id for t in tickets}),
+    )
     for name in PEOPLE:
-        attach(tickets, name, known)
-    attach(tickets, "company", await _by_id(Company, _ONE_COMPANY, {t.company_id for t in tickets} - {None}))
-    attach(tickets, "category", await _fresh(references.categories, {t.category_id for t in tickets}))
-    attach(tickets, "product", await _fresh(references.products, {t.product_id for t in tickets}))
-    attach(tickets, "sla_plan", await _fresh(plans.sla_plans, {t.sla_plan_id for t in tickets}))
-    duplicate_ids = {t.duplicate_of_id for t in tickets if t.duplicate_of_id is not None}
-    attach(tickets, "duplicate_of", {t.id: t for t in await Ticket.filter(id__in=duplicate_ids)} if duplicate_ids
-           else {})
+        attach(tickets, name, read["people"])
+    for relation in ("company", "duplicate_of", "category", "product", "sla_plan"):
+        attach(tickets, relation, read[relation])
     return list(tickets)
 
 

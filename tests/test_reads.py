@@ -1,7 +1,7 @@
-"""A prepared read (app/prepared.py) finds what the same Tortoise query finds, with its related rows loaded."""
+"""A prepared read (app/reads.py) finds what the same Tortoise query finds, with its related rows loaded."""
 
 from app.accounts.models import User
-from app.prepared import STAND_INS, TEXT_STAND_INS, Prepared
+from app.reads import STAND_INS, TEXT_STAND_INS, Prepared
 from tests.support import make_company, make_user
 
 BY_EMAIL = Prepared(User, lambda email: User.filter(email=email).select_related("company"), TEXT_STAND_INS[0])

@@ -1,4 +1,5 @@
-"""Reads of a fixed shape that every request makes, turned into SQL once per dialect.
+"""How the busy pages read the database: reads of a fixed shape turned into SQL once per dialect, and
+independent reads made at once.
 
 Building a query with Tortoise costs more CPU than running it: about 0.25 ms to build a one-table select, 1.7 ms
 for one with nine joins, against 0.1 ms for the database round trip. A `Prepared` read is built once with stand-in
@@ -8,7 +9,8 @@ instances, same select_related loading).
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import asyncio
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
@@ -16,6 +18,7 @@ from tortoise.models import Model
 from tortoise.queryset import QuerySet
 
 M = TypeVar("M", bound=Model)
+T = TypeVar("T")
 # Stand-ins no real row or request carries; each value given to `rows` takes the place of one.
 STAND_INS: tuple[int, ...] = (-918_273_645, -918_273_646, -918_273_647)
 TEXT_STAND_INS: tuple[str, ...] = ("-stand-in-0-", "-stand-in-1-")
@@ -59,3 +62,15 @@ class Prepared(Generic[M]):
         found = await self.rows(*values)
         return found[0] if found else None
 
+
+async def gathered(**reads: Awaitable[Any]) -> dict[str, Any]:
+    """Independent reads at once, by name. Besides waiting for the slowest instead of the sum, a page comes back
+    to the event loop once instead of once per query: under load each return waits behind every other request's
+    turn, so a page of a dozen sequential queries was the slowest to answer while costing no more CPU."""
+    values = await asyncio.gather(*reads.values())
+    return dict(zip(reads, values, strict=True))
+
+
+async def nothing(value: T) -> T:
+    """A read a viewer does not get, for `gathered`."""
+    return value
