@@ -53,4 +53,3 @@ def __getattr__(name: str) -> Any:
     if name == "TORTOISE_ORM":
         return tortoise_config(get_settings())
     raise AttributeError(name)
-
