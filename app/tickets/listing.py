@@ -18,6 +18,7 @@ from app.accounts.models import User
 from app.forms import Choice, Count, NumberChoice, QueryModel, Text, parse_query
 from app.tickets.access import TICKET_REF, sees_company_tickets, visible_tickets
 from app.tickets.choices import LabelledStrEnum, Priority
+from app.reads import gathered
 from app.tickets.loading import with_related
 from app.tickets.models import Ticket
 from app.contracts import clock, plans
@@ -164,17 +165,23 @@ async def ticket_page(user: User, params: ListParams) -> TicketPage:
     if not user.is_staff and not (params.scope == "company" and sees_company_tickets(user)):
         query = query.filter(requester_id=user.id)
     statuses = CLOSED_STATUSES if params.view == "closed" else OPEN_STATUSES
-    query = query.filter(status__in=list(statuses)).filter(filter_query(params))
-    total = await query.count()
-    pages = max(1, -(-total // params.size))
-    params = replace(params, page=min(params.page, pages))
+    query = matching = query.filter(status__in=list(statuses)).filter(filter_query(params))
     order = SORTS[params.sort]
     if params.sort in RANKED_SORTS:
         query = query.annotate(**{SORT_RANK: _rank(order, RANKED_SORTS[params.sort])})
         order = SORT_RANK
-    rows = await query.order_by(f"-{order}" if params.descending else order, "-id").offset(
-        (params.page - 1) * params.size
-    ).limit(params.size)
+    ordered = query.order_by(f"-{order}" if params.descending else order, "-id")
+
+    def page_of(number: int) -> QuerySet[Ticket]:
+        return ordered.offset((number - 1) * params.size).limit(params.size)
+
+    # The count and the page asked for at once; a page beyond the last (a list that shrank) is read again.
+    read = await gathered(total=matching.count(), rows=page_of(params.page))
+    total, rows = read["total"], read["rows"]
+    pages = max(1, -(-total // params.size))
+    if params.page > pages:
+        params = replace(params, page=pages)
+        rows = await page_of(pages)
     return TicketPage(await with_related(rows), total, params)
 
 
