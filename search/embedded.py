@@ -200,7 +200,20 @@ class EmbeddedEngine:
         async with self._write_lock:
             if self._rebuild_log is not None:
                 self._rebuild_log.append((upserts, deletions))
+            elif not upserts:
+                deletions = await asyncio.to_thread(self._held, deletions)
+                if not deletions:
+                    return
             await self._write_to(self._current(), upserts, deletions)
+
+    def _held(self, doc_ids: list[str]) -> list[str]:
+        """The ids the index or its vectors hold. Removing what neither holds (an open ticket commented on: only
+        solved tickets are documents) would commit a change of nothing, which every reading process reloads."""
+        generation = self._current()
+        indexed = Query.term_set_query(generation.schema, "id", doc_ids)
+        if generation.index.searcher().search(indexed, 1, count=True).count:
+            return doc_ids
+        return [doc_id for doc_id in doc_ids if generation.vectors.content_of(doc_id) is not None]
 
     async def _write_to(self, generation: _Generation, upserts: list[SearchDocument], deletions: list[str]) -> None:
         # Old vectors go first (even with semantic search off, so none outlives a change of content

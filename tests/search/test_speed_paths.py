@@ -100,3 +100,17 @@ async def test_a_rebuild_of_several_batches_indexes_every_document_with_its_word
     assert last.hits[0].id == f"faq:{len(docs) - 1}"  # the exact match before its typo neighbours
     assert (await run_search(engine, SearchQuery("cedolino ", STAFF, limit=1))).total == len(docs)  # "busta paga"
     await engine.close()
+
+
+async def test_removing_what_the_index_does_not_hold_commits_nothing(tmp_path: Path) -> None:
+    """A comment on an open ticket asks to remove "ticket:N", which only solved tickets are: no commit, which
+    every reading process would reload; a document the index holds still goes."""
+    engine = EmbeddedEngine(tmp_path / "index")
+    await engine.upsert([make_doc("faq:1", "Stampante di rete"), make_doc("ticket:7", "Stampante bloccata")])
+    files = {path: path.stat().st_mtime_ns for path in (tmp_path / "index").rglob("*") if path.is_file()}
+    await engine.delete(["ticket:99"])
+    assert {path: path.stat().st_mtime_ns for path in (tmp_path / "index").rglob("*") if path.is_file()} == files
+    await engine.delete(["ticket:99", "ticket:7"])
+    found = await run_search(engine, SearchQuery("stampante", STAFF))
+    assert [hit.id for hit in found.hits] == ["faq:1"]
+    await engine.close()
