@@ -1,11 +1,12 @@
 """Companies (the seed portals' "Azienda"), people (their "Contatti", plus staff) and one-time account tokens."""
 
 from enum import StrEnum
+from functools import lru_cache
 
 from tortoise import fields
+from tortoise.models import Model
 
 from app.i18n import N_
-from tortoise.models import Model
 
 
 class Role(StrEnum):
@@ -51,6 +52,13 @@ class Company(Model):
         return [d.strip().lower() for d in self.email_domains.split(",") if d.strip()]
 
 
+@lru_cache(maxsize=16)
+def _held_roles(requester: bool, technician: bool, editor: bool, admin: bool) -> frozenset[Role]:
+    """Asked dozens of times a page (every permission check): one frozenset per combination of flags."""
+    flags = {Role.REQUESTER: requester, Role.TECHNICIAN: technician, Role.EDITOR: editor, Role.ADMIN: admin}
+    return frozenset(role for role, held in flags.items() if held)
+
+
 class User(Model):
     id = fields.IntField(primary_key=True)
     email = fields.CharField(max_length=254, unique=True, description="Stored lower-case")
@@ -87,13 +95,7 @@ class User(Model):
 
     @property
     def roles(self) -> frozenset[Role]:
-        flags = {
-            Role.REQUESTER: self.is_requester,
-            Role.TECHNICIAN: self.is_technician,
-            Role.EDITOR: self.is_editor,
-            Role.ADMIN: self.is_admin,
-        }
-        return frozenset(role for role, held in flags.items() if held)
+        return _held_roles(self.is_requester, self.is_technician, self.is_editor, self.is_admin)
 
     @property
     def is_staff(self) -> bool:
