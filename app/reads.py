@@ -30,6 +30,7 @@ class _Compiled:
     values: list[Any]
     slots: tuple[int, ...]
     select_related_idx: Any
+    annotations: list[str]
 
 
 class Prepared(Generic[M]):
@@ -45,7 +46,8 @@ class Prepared(Generic[M]):
             query._make_query()
             sql, values = query.query.get_parameterized_sql()
             slots = tuple(values.index(stand_in) for stand_in in self.stand_ins)
-            compiled = self._by_dialect[dialect] = _Compiled(sql, list(values), slots, query._select_related_idx)
+            compiled = self._by_dialect[dialect] = _Compiled(sql, list(values), slots, query._select_related_idx,
+                                                             list(query._annotations))
         return compiled
 
     async def rows(self, *values: int | str) -> list[M]:
@@ -56,7 +58,7 @@ class Prepared(Generic[M]):
             bound[slot] = value
         executor = db.executor_class(model=self.model, db=db, prefetch_map={}, prefetch_queries={},
                                      select_related_idx=compiled.select_related_idx)
-        return list(await executor.execute_select(compiled.sql, bound))
+        return list(await executor.execute_select(compiled.sql, bound, custom_fields=compiled.annotations))
 
     async def first(self, *values: int | str) -> M | None:
         found = await self.rows(*values)

@@ -12,6 +12,7 @@ from decimal import Decimal
 from typing import Any
 
 from tortoise.expressions import RawSQL
+from tortoise.queryset import QuerySet
 from tortoise.transactions import in_transaction
 
 from app.accounts.models import Company, User
@@ -27,6 +28,7 @@ from app.contracts.plans import (
     valid_on,
 )
 from app.i18n import N_
+from app.reads import STAND_INS, Prepared
 from app.tickets.choices import Priority
 from app.tickets.models import WorkLog
 
@@ -61,15 +63,23 @@ class Balance:
 async def balances(company_id: int | None = None) -> list[Balance]:
     """A company's contracts (every company's without one), newest first, with the hours drawn on each: one
     query, however many contracts."""
-    query = ServiceContract.filter(company_id=company_id) if company_id is not None else ServiceContract.all()
-    rows = await query.annotate(used=USED_HOURS).select_related("plan", "company") \
-        .order_by("company__name", "-starts_on", "-id")
+    rows = await (_COMPANY_BALANCES.rows(company_id) if company_id is not None else _balances(ServiceContract.all()))
     return [Balance(row, _hundredths(row.used)) for row in rows]  # type: ignore[attr-defined]
+
+
+def _balances(contracts: QuerySet[ServiceContract]) -> QuerySet[ServiceContract]:
+    return contracts.annotate(used=USED_HOURS).select_related("plan", "company").order_by(
+        "company__name", "-starts_on", "-id")
 
 
 # A subquery rather than a join with GROUP BY: PostgreSQL refuses the joined company's and plan's columns then.
 USED_HOURS = RawSQL(f'(SELECT COALESCE(SUM("hours"), 0) FROM "{WorkLog._meta.db_table}" '
                     f'WHERE "contract_id" = "{ServiceContract._meta.db_table}"."id")')
+
+
+# Every staff ticket page shows its company's (app/reads.py).
+_COMPANY_BALANCES = Prepared(ServiceContract, lambda company: _balances(ServiceContract.filter(company_id=company)),
+                             STAND_INS[0])
 
 
 def _hundredths(value: object) -> Decimal:
