@@ -98,20 +98,6 @@ def running(ticket: Ticket) -> tuple[bool, bool]:
     return ticket.taken_at is None and ticket.status is Status.APERTO, ticket.status not in STOPPED
 
 
-def may_be_late(ticket: Ticket, cal: BusinessCalendar, now: datetime) -> bool:
-    """False when `is_late` cannot hold, decided without the history: the resolution clock has used at most the
-    working time since the opening (pauses only take from it), so a ticket younger than its target less the risk
-    margin is on time. The queues look up the history of the others only."""
-    take_runs, resolve_runs = running(ticket)
-    targets = ticket_targets(ticket)
-    if take_runs and sla_state(ticket.sla_deadline, ticket.taken_at, now, target_hours=float(targets.take),
-                               cal=cal).status in LATE:
-        return True
-    hours = float(targets.resolve)
-    age = working_time_between(cal, ticket.created_at, now)
-    return resolve_runs and age > timedelta(hours=hours) - risk_margin(hours)
-
-
 def is_late(ticket: Ticket, state: Clocks) -> bool:
     """At risk or breached on a target whose clock still runs (a ticket taken in charge late is no longer late)."""
     take_runs, resolve_runs = running(ticket)
