@@ -11,6 +11,7 @@ from urllib.parse import urlencode
 from typing import Literal
 
 from pydantic import Field
+from tortoise import functions
 from tortoise.expressions import Case, Q, When
 from tortoise.queryset import QuerySet
 
@@ -196,16 +197,23 @@ async def clocks_for(tickets: list[Ticket], now: datetime) -> dict[int, clock.Cl
     return {t.id: clock.clocks(t, changes[t.id], plans.calendar_for(t.sla_plan, closures), now) for t in tickets}
 
 
-def _queue_rows(user: User, name: str, now: datetime) -> QuerySet[Ticket]:
-    """The open tickets of a queue, in the queue's order."""
-    base = Ticket.filter(status__in=list(OPEN_STATUSES))
+def _queue_where(user: User, name: str, now: datetime) -> Q:
+    """Which open tickets a queue holds."""
     if name == "unassigned":
-        return base.filter(assignee_id=None).order_by("sla_deadline", "id")
+        return Q(assignee_id=None)
     if name == "mine":
-        return base.filter(assignee_id=user.id).order_by("-updated_at", "id")
+        return Q(assignee_id=user.id)
     if name == "waiting":
-        return base.filter(assignee_id=user.id, status__in=list(WAITING_FOR_STAFF)).order_by("updated_at", "id")
-    return base.filter(clock.late_by(now)).order_by("sla_deadline", "id")
+        return Q(assignee_id=user.id, status__in=list(WAITING_FOR_STAFF))
+    return clock.late_by(now)
+
+
+QUEUE_ORDER: Mapping[str, tuple[str, ...]] = {"unassigned": ("sla_deadline", "id"), "mine": ("-updated_at", "id"),
+                                              "waiting": ("updated_at", "id"), "sla": ("sla_deadline", "id")}
+
+
+def _open_tickets() -> QuerySet[Ticket]:
+    return Ticket.filter(status__in=list(OPEN_STATUSES))
 
 
 @dataclass(frozen=True)
@@ -223,22 +231,19 @@ def _pages(total: int) -> int:
     return max(1, -(-total // QUEUE_PAGE_SIZE))
 
 
-async def queue(user: User, name: str, now: datetime, page: int = 1) -> QueuePage:
-    """One page of a queue, in the queue's order."""
-    rows = _queue_rows(user, name, now)
-    total = await rows.count()
+async def queue_counts(user: User, now: datetime) -> dict[str, int]:
+    """Every queue's size, in one statement."""
+    counts = {name: functions.Count("id", _filter=_queue_where(user, name, now)) for name in QUEUES}
+    row = (await _open_tickets().annotate(**counts).values(*QUEUES))[0]
+    return {name: int(row[name]) for name in QUEUES}
+
+
+async def queue(user: User, name: str, now: datetime, total: int, page: int = 1) -> QueuePage:
+    """One page of a queue of `total` tickets (its count), in the queue's order."""
     page = min(page, _pages(total))
+    rows = _open_tickets().filter(_queue_where(user, name, now)).order_by(*QUEUE_ORDER[name])
     tickets = await rows.offset((page - 1) * QUEUE_PAGE_SIZE).limit(QUEUE_PAGE_SIZE).select_related(*QUEUE_RELATED)
     return QueuePage(tickets, total, page)
-
-
-async def queue_counts(user: User, now: datetime, shown: QueuePage, shown_name: str) -> dict[str, int]:
-    """Every queue's size; the one on the page (`shown`) is counted already."""
-    counts = {shown_name: shown.total}
-    for name in QUEUES:
-        if name not in counts:
-            counts[name] = await _queue_rows(user, name, now).count()
-    return counts
 
 
 STATUS_CHOICES: tuple[Status, ...] = tuple(Status)
