@@ -44,7 +44,7 @@ VIEWS = ("open", "closed")
 SCOPES = ("mine", "company")
 QUEUES = ("unassigned", "mine", "waiting", "sla")
 QUEUE_PAGE_SIZE = 25
-QUEUE_RELATED = ("requester", "company", "assignee", "category", "product", "sla_plan")
+QUEUE_RELATED = ("requester", "company", "assignee", "sla_plan")  # what the page shows, and the clocks
 MAX_FILTER = 100
 MAX_PAGE = 100_000
 
