@@ -9,8 +9,8 @@ from datetime import UTC, datetime, timedelta
 
 from tortoise.transactions import in_transaction
 
-from app.contracts import clock
 from app.accounts.models import User
+from app.contracts import clock
 from app.searching.outbox import enqueue
 from app.tickets.choices import Priority, Severity
 from app.tickets.models import Category, Channel, Comment, EventKind, Product, Ticket, TicketEvent, WorkLog
