@@ -13,6 +13,8 @@ import time
 from collections.abc import Awaitable, Callable
 from typing import Any, Generic, TypeVar
 
+from tortoise import connections
+from tortoise.backends.base.client import TransactionalDBClient
 from tortoise.models import Model
 from tortoise.signals import post_delete, post_save
 
@@ -41,6 +43,8 @@ class Shared(Generic[T]):
         self.generation += 1
 
     async def get(self) -> T:
+        if isinstance(connections.get("default"), TransactionalDBClient):
+            return await self.load()  # a transaction may read what it has not committed: never kept
         if self.value is None or time.monotonic() - self.read_at > self.ttl:
             generation, value = self.generation, await self.load()
             if generation == self.generation:  # not forgotten while it loaded: the value read may be the old one

@@ -11,6 +11,7 @@ import httpx
 
 from app.settings import Settings
 from app.tickets import service
+from tests.contracts.helpers import company_default, make_plan
 from tests.support import log_in
 from tests.tickets.helpers import open_ticket, people
 
@@ -76,3 +77,19 @@ async def test_the_ticket_list_asks_the_same_number_of_queries_for_two_or_ten_ti
     many = await statements_for(client, "/tickets")
     assert many == few, (few, many)
     assert few <= 5, few  # session, count, page of tickets, their people, their companies (app/tickets/loading.py)
+
+
+async def test_the_queues_ask_the_same_number_of_queries_for_three_or_thirty_open_tickets(
+    client: httpx.AsyncClient, settings: Settings,
+) -> None:
+    company, mario, _laura, tech = await people()
+    await company_default(company, await make_plan("Stretto", take=(1, 1, 1)))  # late from the opening
+    for n in range(3):
+        await open_ticket(settings, mario, title=f"Ticket {n}")
+    await log_in(client, tech.email)
+    few = {name: await statements_for(client, f"/tickets/queues?queue={name}") for name in ("sla", "unassigned")}
+    for n in range(27):
+        await open_ticket(settings, mario, title=f"Altro ticket {n}")
+    many = {name: await statements_for(client, f"/tickets/queues?queue={name}") for name in ("sla", "unassigned")}
+    assert many == few, (few, many)
+    assert max(few.values()) <= 6, few  # session, the four counts, the page, its people, companies and history

@@ -8,8 +8,11 @@ ticket's clock goes on from where it stopped).
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
+from tortoise.expressions import Q
+
+from app.contracts import plans
 from app.contracts.plans import Targets, ticket_targets
 from app.tickets.models import EventKind, Ticket, TicketEvent
 from app.tickets.sla import (
@@ -17,6 +20,7 @@ from app.tickets.sla import (
     SlaState,
     SlaStatus,
     add_working_hours,
+    add_working_time,
     risk_margin,
     running_state,
     sla_state,
@@ -94,21 +98,83 @@ def running(ticket: Ticket) -> tuple[bool, bool]:
     return ticket.taken_at is None and ticket.status is Status.APERTO, ticket.status not in STOPPED
 
 
-def may_be_late(ticket: Ticket, cal: BusinessCalendar, now: datetime) -> bool:
-    """False when `is_late` cannot hold, decided without the history: the resolution clock has used at most the
-    working time since the opening (pauses only take from it), so a ticket younger than its target less the risk
-    margin is on time. The queues look up the history of the others only."""
-    take_runs, resolve_runs = running(ticket)
-    targets = ticket_targets(ticket)
-    if take_runs and sla_state(ticket.sla_deadline, ticket.taken_at, now, target_hours=float(targets.take),
-                               cal=cal).status in LATE:
-        return True
-    hours = float(targets.resolve)
-    age = working_time_between(cal, ticket.created_at, now)
-    return resolve_runs and age > timedelta(hours=hours) - risk_margin(hours)
-
-
 def is_late(ticket: Ticket, state: Clocks) -> bool:
     """At risk or breached on a target whose clock still runs (a ticket taken in charge late is no longer late)."""
     take_runs, resolve_runs = running(ticket)
     return (take_runs and state.take.status in LATE) or (resolve_runs and state.resolve.status in LATE)
+
+
+# ---- when a ticket turns late: stored on it (Ticket.take_late_at, resolve_late_at), so the SLA queue is a query ----
+
+# Instants are whole microseconds: "less than the margin left" starts one tick after "exactly the margin left".
+TICK = timedelta(microseconds=1)
+
+
+@dataclass(frozen=True)
+class LateAt:
+    """The first instant from which each clock makes `is_late` true while nothing changes the ticket; None: never."""
+
+    take: datetime | None
+    resolve: datetime | None
+
+
+def _after_work(cal: BusinessCalendar, start: datetime, work: timedelta) -> datetime:
+    """The first instant with `work` of working time since `start`; `start` when there is none to wait for."""
+    return start if work <= timedelta(0) else add_working_time(cal, start, work)
+
+
+def take_late_at(ticket: Ticket, cal: BusinessCalendar) -> datetime | None:
+    """Less than the risk margin left to the deadline: the working time since the opening passes the working time
+    from the opening to the deadline less the margin (past the deadline, too)."""
+    if not running(ticket)[0]:
+        return None
+    opened = ticket.created_at.astimezone(UTC)
+    margin = risk_margin(float(ticket_targets(ticket).take))
+    return _after_work(cal, opened, working_time_between(cal, opened, ticket.sla_deadline) - margin + TICK)
+
+
+def resolve_late_at(ticket: Ticket, changes: Sequence[Change], cal: BusinessCalendar) -> datetime | None:
+    """The used time passes the target less the risk margin while the ticket is with support, or reaches the target
+    while it waits for the customer (a paused clock is late only once breached). From the last status change on,
+    the used time grows only if that status runs the clock, as `resolution_time` counts it."""
+    if not running(ticket)[1]:
+        return None
+    hours = float(ticket_targets(ticket).resolve)
+    history = sorted(changes, key=lambda change: change[0])
+    last_at, last_status = history[-1] if history else (ticket.created_at, Status.APERTO)
+    since = max(last_at, ticket.created_at).astimezone(UTC)
+    limit = timedelta(hours=hours) if ticket.status in PAUSED else timedelta(hours=hours) - risk_margin(hours) + TICK
+    left = limit - resolution_time(cal, ticket.created_at, history, since)
+    if left <= timedelta(0):
+        return since
+    return add_working_time(cal, since, left) if last_status not in PAUSED | STOPPED else None
+
+
+def late_at(ticket: Ticket, changes: Sequence[Change], cal: BusinessCalendar) -> LateAt:
+    return LateAt(take_late_at(ticket, cal), resolve_late_at(ticket, changes, cal))
+
+
+async def store_late_instants(ticket_ids: Sequence[int]) -> None:
+    """Recompute when the tickets turn late and store it: called in the transaction of every change that moves a
+    clock (a status entry, a new priority's targets) or a calendar (a plan's hours, the closure days)."""
+    if not ticket_ids:
+        return
+    tickets = await Ticket.filter(id__in=list(ticket_ids)).select_related("sla_plan")
+    closures = await plans.closure_days()
+    changes = await changes_by_ticket([t.id for t in tickets])
+    for ticket in tickets:
+        found = late_at(ticket, changes[ticket.id], plans.calendar_for(ticket.sla_plan, closures))
+        if (found.take, found.resolve) != (ticket.take_late_at, ticket.resolve_late_at):
+            await Ticket.filter(id=ticket.id).update(take_late_at=found.take, resolve_late_at=found.resolve)
+
+
+async def store_late_instants_where(where: Q) -> None:
+    """`store_late_instants` of the tickets matching `where` whose clocks may run, after their calendar changed."""
+    await store_late_instants(await Ticket.filter(where).exclude(status__in=list(STOPPED)).values_list("id", flat=True))
+
+
+def late_by(now: datetime) -> Q:
+    """The tickets `is_late` at `now`, as a condition on the stored instants (UTC, as they are stored: SQLite
+    compares them as text)."""
+    moment = now.astimezone(UTC)
+    return Q(take_late_at__lte=moment) | Q(resolve_late_at__lte=moment)

@@ -9,6 +9,7 @@ is sent twice. A ticket first seen already breached gets the breach mail only.
 from datetime import datetime, timedelta
 
 from tortoise.exceptions import IntegrityError
+from tortoise.expressions import Q
 from tortoise.transactions import in_transaction
 
 from app.contracts import clock, plans
@@ -18,7 +19,7 @@ from app.tickets import notify
 from app.tickets.detail import duration
 from app.tickets.models import Ticket
 from app.tickets.service import now_utc
-from app.tickets.sla import SlaState, SlaStatus
+from app.tickets.sla import AT_RISK_FLOOR, SlaState, SlaStatus
 from app.tickets.workflow import OPEN_STATUSES
 
 RUNNING = frozenset({SlaStatus.RUNNING, SlaStatus.AT_RISK})
@@ -39,7 +40,8 @@ async def escalate(settings: Settings, now: datetime | None = None) -> int:
     """Queue the mails due now; returns how many alerts were written."""
     moment = now or now_utc()
     warn_before = timedelta(minutes=settings.sla_warning_minutes)
-    tickets = await Ticket.filter(status__in=list(OPEN_STATUSES)).select_related("sla_plan")
+    tickets = await Ticket.filter(may_alert(moment, warn_before), status__in=list(OPEN_STATUSES)) \
+        .select_related("sla_plan")
     if not tickets:
         return 0
     done = set(await SlaAlert.filter(ticket_id__in=[t.id for t in tickets]).values_list("ticket_id", "target", "stage"))
@@ -56,6 +58,12 @@ async def escalate(settings: Settings, now: datetime | None = None) -> int:
                     and await _alert(settings, ticket, target, stage, target_state):
                 written += 1
     return written
+
+
+def may_alert(now: datetime, warn_before: timedelta) -> Q:
+    """The tickets a mail may be due for: the late ones (a breach is late, and so is a warning when it comes with
+    less time left than the risk margin's floor); every open one for a longer warning."""
+    return clock.late_by(now) if warn_before < AT_RISK_FLOOR else Q()
 
 
 async def _alert(settings: Settings, ticket: Ticket, target: SlaTarget, stage: AlertStage, state: SlaState) -> bool:

@@ -11,13 +11,13 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from tortoise.expressions import RawSQL
+from tortoise.expressions import Q, RawSQL
 from tortoise.queryset import QuerySet
 from tortoise.transactions import in_transaction
 
 from app.accounts.models import Company, User
 from app.audit import service as audit
-from app.contracts import plans
+from app.contracts import clock, plans
 from app.contracts.models import CompanyPlan, ServiceContract, SlaPlan
 from app.contracts.plans import (
     PlanError,
@@ -160,10 +160,16 @@ async def save_plan(admin: User, plan: SlaPlan | None, data: PlanInput) -> SlaPl
             await SlaPlan.filter(is_portal_default=True).exclude(id=target.id or 0).update(is_portal_default=False)
         target.update_from_dict(values)
         await target.save()
+        changed = audit.changed_fields(before, _audited(target))
         await audit.record(admin, "sla_plan.update" if plan else "sla_plan.create", f"sla_plan:{target.id}",
-                           target.name, changed=audit.changed_fields(before, _audited(target)))
+                           target.name, changed=changed)
+        if plan is not None and CALENDAR_FIELDS & set(changed):  # its tickets' clocks run on the new calendar
+            await clock.store_late_instants_where(Q(sla_plan_id=target.id))
     await plans.sla_plans.changed()  # the bulk update sends no signal, and the save's came before the commit
     return target
+
+
+CALENDAR_FIELDS = frozenset({"work_days", "work_hours", "closed_on_holidays"})
 
 
 def _audited(row: SlaPlan | ServiceContract) -> dict[str, object]:

@@ -10,6 +10,7 @@ from datetime import UTC, datetime, timedelta
 from tortoise.transactions import in_transaction
 
 from app.accounts.models import User
+from app.contracts import clock
 from app.searching.outbox import enqueue
 from app.tickets.choices import Priority, Severity
 from app.tickets.models import Category, Channel, Comment, EventKind, Product, Ticket, TicketEvent, WorkLog
@@ -165,6 +166,7 @@ async def _create(spec: DemoTicket, categories: dict[str, Category], products: d
             moved = await TicketEvent.create(ticket=ticket, actor=assignee, kind=EventKind.STATUS,
                                              from_status="aperto", to_status=spec.status.value)
             await TicketEvent.filter(id=moved.id).update(created_at=done or taken or opened)
+        await clock.store_late_instants([ticket.id])
         for position, (author_email, text, internal) in enumerate(spec.comments, start=1):
             author = await _user(author_email)
             if author is not None:

@@ -5,12 +5,13 @@ Everything happens on the server, so the lists work without JavaScript and links
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
-from datetime import date, datetime
+from datetime import datetime
 from urllib.parse import urlencode
 
 from typing import Literal
 
 from pydantic import Field
+from tortoise import functions
 from tortoise.expressions import Case, Q, When
 from tortoise.queryset import QuerySet
 
@@ -194,35 +195,32 @@ def _rank(field_name: str, choices: type[LabelledStrEnum]) -> Case:
 
 # ---- technicians' queues ----
 
-async def clocks_for(tickets: list[Ticket], now: datetime, closures: frozenset[date] | None = None,
-                     ) -> dict[int, clock.Clocks]:
+async def clocks_for(tickets: list[Ticket], now: datetime) -> dict[int, clock.Clocks]:
     """Both SLA clocks of every ticket (loaded with its plan): two queries, however many tickets."""
     if not tickets:
         return {}
-    closures = await plans.closure_days() if closures is None else closures
+    closures = await plans.closure_days()
     changes = await clock.changes_by_ticket([t.id for t in tickets])
     return {t.id: clock.clocks(t, changes[t.id], plans.calendar_for(t.sla_plan, closures), now) for t in tickets}
 
 
-def _queue_rows(user: User, name: str) -> QuerySet[Ticket]:
-    """The open tickets of a queue; the SLA queue's are its candidates (every open ticket), which `queue` narrows."""
-    base = Ticket.filter(status__in=list(OPEN_STATUSES))
+def _queue_where(user: User, name: str, now: datetime) -> Q:
+    """Which open tickets a queue holds."""
     if name == "unassigned":
-        return base.filter(assignee_id=None).order_by("sla_deadline", "id")
+        return Q(assignee_id=None)
     if name == "mine":
-        return base.filter(assignee_id=user.id).order_by("-updated_at", "id")
+        return Q(assignee_id=user.id)
     if name == "waiting":
-        return base.filter(assignee_id=user.id, status__in=list(WAITING_FOR_STAFF)).order_by("updated_at", "id")
-    return base.order_by("sla_deadline", "id")  # every open ticket: either clock may be late
+        return Q(assignee_id=user.id, status__in=list(WAITING_FOR_STAFF))
+    return clock.late_by(now)
 
 
-async def _late_ids(rows: QuerySet[Ticket], now: datetime) -> list[int]:
-    """The rows at risk or breached on a target whose clock still runs, from their plans and status history."""
-    closures = await plans.closure_days()
-    candidates = [t for t in await rows.select_related("sla_plan")
-                  if clock.may_be_late(t, plans.calendar_for(t.sla_plan, closures), now)]
-    state = await clocks_for(candidates, now, closures)
-    return [t.id for t in candidates if clock.is_late(t, state[t.id])]
+QUEUE_ORDER: Mapping[str, tuple[str, ...]] = {"unassigned": ("sla_deadline", "id"), "mine": ("-updated_at", "id"),
+                                              "waiting": ("updated_at", "id"), "sla": ("sla_deadline", "id")}
+
+
+def _open_tickets() -> QuerySet[Ticket]:
+    return Ticket.filter(status__in=list(OPEN_STATUSES))
 
 
 @dataclass(frozen=True)
@@ -240,33 +238,19 @@ def _pages(total: int) -> int:
     return max(1, -(-total // QUEUE_PAGE_SIZE))
 
 
-async def queue(user: User, name: str, now: datetime, page: int = 1) -> QueuePage:
-    """One page of a queue, in the queue's order."""
-    rows = _queue_rows(user, name)
-    if name == "sla":
-        return await _late_page(rows, now, page)
-    total = await rows.count()
+async def queue_counts(user: User, now: datetime) -> dict[str, int]:
+    """Every queue's size, in one statement."""
+    counts = {name: functions.Count("id", _filter=_queue_where(user, name, now)) for name in QUEUES}
+    row = (await _open_tickets().annotate(**counts).values(*QUEUES))[0]
+    return {name: int(row[name]) for name in QUEUES}
+
+
+async def queue(user: User, name: str, now: datetime, total: int, page: int = 1) -> QueuePage:
+    """One page of a queue of `total` tickets (its count), in the queue's order."""
     page = min(page, _pages(total))
+    rows = _open_tickets().filter(_queue_where(user, name, now)).order_by(*QUEUE_ORDER[name])
     tickets = await with_related(await rows.offset((page - 1) * QUEUE_PAGE_SIZE).limit(QUEUE_PAGE_SIZE))
     return QueuePage(tickets, total, page)
-
-
-async def _late_page(rows: QuerySet[Ticket], now: datetime, page: int) -> QueuePage:
-    late = await _late_ids(rows, now)
-    page = min(page, _pages(len(late)))
-    ids = late[(page - 1) * QUEUE_PAGE_SIZE : page * QUEUE_PAGE_SIZE]
-    found = {t.id: t for t in await with_related(await Ticket.filter(id__in=ids))}
-    return QueuePage([found[i] for i in ids if i in found], len(late), page)
-
-
-async def queue_counts(user: User, now: datetime, shown: QueuePage, shown_name: str) -> dict[str, int]:
-    """Every queue's size; the one on the page (`shown`) is counted already."""
-    counts = {shown_name: shown.total}
-    for name in QUEUES:
-        if name not in counts:
-            rows = _queue_rows(user, name)
-            counts[name] = len(await _late_ids(rows, now)) if name == "sla" else await rows.count()
-    return counts
 
 
 STATUS_CHOICES: tuple[Status, ...] = tuple(Status)

@@ -2,10 +2,12 @@
 
 from datetime import date
 
+from tortoise.expressions import Q
 from tortoise.transactions import in_transaction
 
 from app.audit import service as audit
 from app.accounts.models import User
+from app.contracts import clock
 from app.i18n import N_
 from app.searching.outbox import enqueue
 from app.tickets.models import Category, Closure, Product, Ticket
@@ -71,6 +73,7 @@ async def add_closure(admin: User, day: date | None, reason: str) -> None:
     async with in_transaction():
         closure = await Closure.create(day=day, reason=reason)
         await audit.record(admin, "closure.create", f"closure:{closure.id}", day.isoformat(), reason=reason)
+        await _closures_changed()
 
 
 async def remove_closure(admin: User, closure_id: int) -> None:
@@ -81,3 +84,9 @@ async def remove_closure(admin: User, closure_id: int) -> None:
         await closure.delete()
         await audit.record(admin, "closure.delete", f"closure:{closure_id}", closure.day.isoformat(),
                            reason=closure.reason)
+        await _closures_changed()
+
+
+async def _closures_changed() -> None:
+    """The clocks of the built-in standard and of the plans closed on holidays count the closure days."""
+    await clock.store_late_instants_where(Q(sla_plan_id=None) | Q(sla_plan__closed_on_holidays=True))

@@ -175,6 +175,10 @@ class Ticket(Model):
     take_target_hours = fields.DecimalField(max_digits=6, decimal_places=2, null=True)
     resolve_target_hours = fields.DecimalField(max_digits=6, decimal_places=2, null=True)
     taken_at = fields.DatetimeField(null=True)
+    # When each SLA clock turns late (at risk or breached) if nothing changes; null while it cannot. Derived from the
+    # status history and the calendar by app/contracts/clock.py at every change, so the SLA queue is a query.
+    take_late_at = fields.DatetimeField(null=True, description="Take in charge at risk or breached from this instant")
+    resolve_late_at = fields.DatetimeField(null=True, description="Resolution at risk or breached from this instant")
     resolved_at = fields.DatetimeField(null=True)
     closed_at = fields.DatetimeField(null=True)
     last_interaction_at = fields.DatetimeField(description="Drives the automatic close of resolved tickets")
@@ -195,7 +199,8 @@ class Ticket(Model):
     class Meta:
         table = "ticket"
         ordering = ["-id"]
-        indexes = (("status", "last_interaction_at"), ("company_id", "status"), ("assignee_id", "status"))
+        indexes = (("status", "last_interaction_at"), ("company_id", "status"), ("assignee_id", "status"),
+                   ("take_late_at",), ("resolve_late_at",))
 
     @property
     def code(self) -> str:

@@ -75,10 +75,10 @@ async def queues(request: Request) -> Response:
     user = require_user(request)
     params = parse_query(listing.QueueQuery, request.query_params)
     now = service.now_utc()
-    page = await listing.queue(user, params.queue, now, params.page)
+    counts = await listing.queue_counts(user, now)
+    page = await listing.queue(user, params.queue, now, counts[params.queue], params.page)
     return render(request, "tickets/queues.html", {
-        "queue_name": params.queue, "page": page, "tickets": page.tickets,
-        "counts": await listing.queue_counts(user, now, page, params.queue),
+        "queue_name": params.queue, "page": page, "tickets": page.tickets, "counts": counts,
         "clocks": await listing.clocks_for(page.tickets, now),
     })
 

@@ -17,7 +17,7 @@ from tortoise.expressions import F
 from tortoise.transactions import in_transaction
 
 from app.accounts.models import Company, User, UserStatus
-from app.contracts import plans
+from app.contracts import clock, plans
 from app.contracts.models import SlaPlan
 from app.contracts.service import ContractError, check_work_entry
 from app.i18n import DISPLAY_TZ, N_
@@ -126,6 +126,10 @@ async def ticket_input(form: NewTicketForm) -> TicketInput:
 
 # ---- shared steps ----
 
+# The status entries the SLA clocks are counted from: writing one moves the instants the ticket turns late.
+CLOCK_EVENTS = frozenset({EventKind.CREATED, EventKind.STATUS})
+
+
 async def record(
     ticket: Ticket, actor: User | None, kind: EventKind, detail: str = "", from_status: str = "", to_status: str = ""
 ) -> None:
@@ -133,6 +137,8 @@ async def record(
         ticket_id=ticket.id, actor_id=actor.id if actor else None, kind=kind, detail=detail,
         from_status=from_status, to_status=to_status,
     )
+    if kind in CLOCK_EVENTS:
+        await clock.store_late_instants([ticket.id])
 
 
 async def _save_checked(ticket: Ticket, expected_version: int, **changes: Any) -> None:
@@ -566,6 +572,8 @@ async def update_details(settings: Settings, staff: User, ticket: Ticket, form: 
     async with in_transaction():
         await _save_checked(ticket, version, **changed)
         await record(ticket, staff, EventKind.FIELDS, detail=detail)
+        if "priority" in changed:
+            await clock.store_late_instants([ticket.id])
         await enqueue(SEARCH_SOURCE, ticket.id)
         await webhooks.ticket_changed(ticket, "fields")
     await tell_live_pages(ticket.id)

@@ -121,8 +121,15 @@ def add_working_hours(cal: BusinessCalendar, start: datetime, hours: float) -> d
     """
     if not math.isfinite(hours) or hours < 0:
         raise ValueError("hours must be a finite, non-negative number")
+    return add_working_time(cal, start, timedelta(hours=hours))
+
+
+def add_working_time(cal: BusinessCalendar, start: datetime, work: timedelta) -> datetime:
+    """`add_working_hours` to the microsecond: the first instant with `work` of working time since `start`."""
+    if work < timedelta(0):
+        raise ValueError("work must not be negative")
     begin = _require_aware(start, "start")
-    left = timedelta(hours=hours)
+    left = work
     for interval_start, interval_end in _intervals_from(cal, _local_day(cal, begin)):
         if interval_end < begin:
             continue

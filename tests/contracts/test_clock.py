@@ -90,23 +90,3 @@ async def test_the_history_written_by_the_workflow_gives_the_same_clock(settings
     assert clock.resolution_time(OFFICE, OPENED, changes, rome(2026, 3, 3, 12)) == timedelta(hours=3)
     events = await TicketEvent.filter(ticket_id=opened.id).order_by("id")
     assert clock.changes_of(events) == changes
-
-
-def test_the_queues_shortcut_never_hides_a_late_ticket_and_skips_young_ones() -> None:
-    """may_be_late (no history) is False only where is_late (with the history) is False too."""
-    histories = [[], HISTORY[:1], HISTORY[:2], HISTORY]
-    statuses = [Status.APERTO, Status.ATTESA_SUPPORTO, Status.ATTESA_CLIENTE, Status.RISOLTO]
-    skipped = 0
-    for hours_later in range(0, 24 * 9, 5):
-        now = OPENED + timedelta(hours=hours_later)
-        for history, status in zip(histories, statuses, strict=True):
-            for resolve_hours in (4, 8, 40):
-                case = ticket(status, resolve_hours)
-                if status is Status.APERTO:
-                    case.taken_at = None
-                changes = [(at, s) for at, s in history if at <= now]
-                late = clock.is_late(case, clock.clocks(case, changes, OFFICE, now))
-                maybe = clock.may_be_late(case, OFFICE, now)
-                assert maybe or not late, (hours_later, status, resolve_hours)
-                skipped += not maybe
-    assert skipped > 20  # young tickets and stopped clocks need no history

@@ -9,6 +9,7 @@ import pytest
 from tortoise import Tortoise, connections
 from tortoise.migrations.api import migrate
 
+from app.cache import forget_all
 from app.db import tortoise_config
 from app.kb.models import TextStatus
 from app.settings import Settings
@@ -70,6 +71,7 @@ async def insert_old_ticket(requester: User) -> int:
 @asynccontextmanager
 async def connected(settings: Settings) -> AsyncIterator[None]:
     # Opened and closed in the test itself: Tortoise's connections belong to the context that opened them.
+    forget_all()  # what the process cached came from another database
     await Tortoise.init(config=tortoise_config(settings))
     try:
         yield
