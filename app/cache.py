@@ -27,15 +27,18 @@ _every: list[Shared[Any]] = []
 
 class Shared(Generic[T]):
     def __init__(self, topic: str, load: Callable[[], Awaitable[T]], *models: type[Model],
-                 ttl: float = TTL_SECONDS) -> None:
+                 ttl: float = TTL_SECONDS, kept_from_transactions: bool = False) -> None:
+        """`kept_from_transactions`: a value read inside a transaction may be kept, because no transaction that
+        reads it writes its rows."""
         self.topic, self.load, self.ttl = topic, load, ttl
+        self.kept_from_transactions = kept_from_transactions
         self.value: T | None = None
         self.read_at = 0.0
         self.generation = 0
         bus.on_topic(topic, self.forget)
         if models:
-            post_save(*models)(self._saved)
-            post_delete(*models)(self._deleted)
+            post_save(*models)(self._announce)
+            post_delete(*models)(self._announce)
         _every.append(self)
 
     def forget(self) -> None:
@@ -43,23 +46,24 @@ class Shared(Generic[T]):
         self.generation += 1
 
     async def get(self) -> T:
-        if isinstance(connections.get("default"), TransactionalDBClient):
-            return await self.load()  # a transaction may read what it has not committed: never kept
-        if self.value is None or time.monotonic() - self.read_at > self.ttl:
-            generation, value = self.generation, await self.load()
-            if generation == self.generation:  # not forgotten while it loaded: the value read may be the old one
-                self.value, self.read_at = value, time.monotonic()
-            return value
-        return self.value
+        if self.value is not None and time.monotonic() - self.read_at <= self.ttl:
+            return self.value
+        generation, value = self.generation, await self.load()
+        # Kept unless it was forgotten meanwhile (what was read may be the old value) or read by a transaction
+        # (which sees what it has not committed yet).
+        if generation == self.generation and (self.kept_from_transactions or not _in_transaction()):
+            self.value, self.read_at = value, time.monotonic()
+        return value
 
     async def changed(self) -> None:
         await bus.announce(self.topic)
 
-    async def _saved(self, *_args: Any) -> None:
+    async def _announce(self, *_signal: Any) -> None:
         await self.changed()
 
-    async def _deleted(self, *_args: Any) -> None:
-        await self.changed()
+
+def _in_transaction() -> bool:
+    return isinstance(connections.get("default"), TransactionalDBClient)
 
 
 def forget_all() -> None:

@@ -6,6 +6,7 @@ import time
 
 import httpx
 import pytest
+from tortoise.transactions import in_transaction
 
 from app.cache import Shared
 from app.contracts import plans
@@ -16,7 +17,7 @@ from tests.support import log_in, make_user, postgres_url
 from tests.tickets.helpers import open_ticket, people
 
 
-async def test_a_value_forgotten_while_it_loads_is_returned_but_not_kept() -> None:
+async def test_a_value_forgotten_while_it_loads_is_returned_but_not_kept(db: None) -> None:
     loads: list[int] = []
 
     async def load() -> int:
@@ -29,6 +30,15 @@ async def test_a_value_forgotten_while_it_loads_is_returned_but_not_kept() -> No
     assert await shared.get() == 1
     assert await shared.get() == 2
     assert await shared.get() == 2 and loads == [1, 2]
+
+
+async def test_a_value_read_inside_a_transaction_is_not_kept(db: None) -> None:
+    shared = Shared("test-read-in-a-transaction", lambda: Category.all().count())
+    async with in_transaction():
+        await Category.create(name="Paghe")  # not committed yet: another request must not be served it
+        assert await shared.get() == 1
+        await Category.filter(name="Paghe").delete()
+    assert await shared.get() == 0 and await shared.get() == 0
 
 
 async def test_a_renamed_category_shows_on_the_next_ticket_page(client: httpx.AsyncClient,

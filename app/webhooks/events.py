@@ -23,7 +23,8 @@ async def _wanted_events() -> frozenset[str]:
 
 
 # The events some active endpoint wants: most portals have no endpoint, and a ticket change then costs no query.
-wanted = Shared("webhook-endpoints", _wanted_events)
+# Read inside the changes' transactions, which never write endpoints (admins do, and announce it after).
+wanted = Shared("webhook-endpoints", _wanted_events, kept_from_transactions=True)
 
 
 async def endpoints_changed() -> None:
