@@ -67,17 +67,19 @@ async def send(
     unique: dict[str, Recipient] = {}
     for recipient in recipients:
         unique.setdefault(recipient.email, recipient)
+    # A mail that says nothing of its recipient is rendered once per language, then copied.
     personal = reads(template, "recipient")
-    rendered: dict[str, OutgoingMail] = {}  # by language, when the mail says nothing of its recipient
+    rendered: dict[str, OutgoingMail] = {}
     rows = []
     for recipient in unique.values():
-        first = None if personal else rendered.get(recipient.locale)
-        if first is not None:
+        key = recipient.email if personal else recipient.locale
+        first = rendered.get(key)
+        if first is None:
+            first = rendered[key] = outbox_row(
+                template, recipient.email, recipient.locale,
+                {"ticket": ticket, "link": ticket_link(settings, ticket), "recipient": recipient,
+                 "replies_read": bool(reply_to), **context}, reply_to=reply_to)
+            rows.append(first)
+        else:
             rows.append(same_mail_to(first, recipient.email))
-            continue
-        row = outbox_row(template, recipient.email, recipient.locale,
-                         {"ticket": ticket, "link": ticket_link(settings, ticket), "recipient": recipient,
-                          "replies_read": bool(reply_to), **context}, reply_to=reply_to)
-        rendered[recipient.locale] = row
-        rows.append(row)
     await queue_mails(rows)

@@ -14,13 +14,13 @@ from app.auth import require_user
 from app.forms import InvalidInput, parse, parse_query, typed
 from app.i18n import N_, _
 from app.insights.service import record_ticket_opened
-from app.tickets import admin_routes, listing, rating, rating_routes, service, submissions
+from app.tickets import admin_routes, listing, rating, rating_routes, references, service, submissions
 from app.tickets.forms import AssignForm, CommentForm, DetailsForm, DuplicateForm, NewTicketForm, NewTicketQuery, \
     RatingForm, TransitionForm, WorklogForm
 from app.tickets.access import can_see, sees_company_tickets, ticket_for
 from app.tickets.choices import Priority, Severity
 from app.tickets.detail import detail_context, visible_attachments
-from app.tickets.models import Category, Channel, Product, Ticket, WorkKind
+from app.tickets.models import Channel, Ticket, WorkKind
 from app.tickets.promote import routes as promote_routes
 from app.tickets.similar import routes as similar_routes
 from app.tickets.suggestions import review_context
@@ -50,7 +50,8 @@ def uploads_in(form: FormData) -> list[UploadFile]:
 async def _form_choices(user: User) -> dict[str, object]:
     choices: dict[str, object] = {
         "types": list(TicketType), "priorities": list(Priority), "severities": list(Severity),
-        "categories": await Category.filter(active=True), "products": await Product.filter(active=True),
+        "categories": await references.all_categories(active_only=True),
+        "products": await references.all_products(active_only=True),
         "channels": list(Channel),
     }
     if allowed(user, Action.OPEN_TICKET_FOR_OTHERS):
